@@ -1,0 +1,160 @@
+"""The network file: JSON in, a ``Setup`` out, and back again.
+
+Layout (``weights[k][j][i]`` is w_ji of layer k + 2)::
+
+    {"layers": [2, 2, 2],
+     "weights": [[[0.15, 0.20], [0.25, 0.30]], [[0.40, 0.45], [0.50, 0.55]]],
+     "biases": [[0.35, 0.35], [0.60, 0.60]],
+     "input": [0.05, 0.10], "target": [0.01, 0.99],
+     "learning_rate": 0.5, "update_biases": false,
+     "data": {"inputs": [[...], ...], "targets": [[...], ...]}}
+
+Every problem is reported as a ``NetworkFileError`` naming the JSON path.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+
+from .network import Network
+from .presets import Setup
+from .training import DataSet
+
+KNOWN_KEYS = {"layers", "weights", "biases", "input", "target", "learning_rate", "update_biases", "data",
+              "epochs", "description"}
+DEFAULT_LEARNING_RATE = 0.2
+
+
+class NetworkFileError(ValueError):
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(f"{path}: {message}" if path else message)
+        self.path = path
+
+
+def _number(value, path: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise NetworkFileError(path, f"expected a number, found {json.dumps(value)[:40]}")
+    if not math.isfinite(value):
+        raise NetworkFileError(path, f"expected a finite number, found {value}")
+    return float(value)
+
+
+def _vector(value, length: int, path: str) -> list[float]:
+    if not isinstance(value, list):
+        raise NetworkFileError(path, f"expected a list of {length} numbers")
+    if len(value) != length:
+        raise NetworkFileError(path, f"expected {length} numbers, found {len(value)}")
+    return [_number(v, f"{path}[{k}]") for k, v in enumerate(value)]
+
+
+def _matrix(value, rows: int, cols: int, path: str) -> list[list[float]]:
+    if not isinstance(value, list) or len(value) != rows:
+        found = f"found {len(value)}" if isinstance(value, list) else "found no list"
+        raise NetworkFileError(path, f"expected {rows} rows of {cols} numbers, {found}")
+    return [_vector(row, cols, f"{path}[{k}]") for k, row in enumerate(value)]
+
+
+def _layers(doc: dict) -> list[int]:
+    layers = doc.get("layers")
+    if not isinstance(layers, list) or len(layers) < 2:
+        raise NetworkFileError("$.layers", "expected a list of at least two unit counts, e.g. [12, 3, 2]")
+    for k, n in enumerate(layers):
+        if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+            raise NetworkFileError(f"$.layers[{k}]", f"expected a positive whole number, found {json.dumps(n)}")
+    return layers
+
+
+def _network(doc: dict, layers: list[int]) -> Network:
+    for key in ("weights", "biases"):
+        if not isinstance(doc.get(key), list) or len(doc[key]) != len(layers) - 1:
+            raise NetworkFileError(f"$.{key}", f"expected a list of {len(layers) - 1} layers")
+    weights = [_matrix(doc["weights"][k], layers[k + 1], layers[k], f"$.weights[{k}]") for k in range(len(layers) - 1)]
+    biases = [_vector(doc["biases"][k], layers[k + 1], f"$.biases[{k}]") for k in range(len(layers) - 1)]
+    return Network(tuple(weights), tuple(biases))
+
+
+def _data(value, layers: list[int]) -> DataSet:
+    if not isinstance(value, dict):
+        raise NetworkFileError("$.data", 'expected an object {"inputs": [...], "targets": [...]}')
+    inputs, targets = value.get("inputs"), value.get("targets")
+    if not isinstance(inputs, list) or not inputs:
+        raise NetworkFileError("$.data.inputs", "expected a non-empty list of inputs")
+    if not isinstance(targets, list) or len(targets) != len(inputs):
+        raise NetworkFileError("$.data.targets", f"expected a list of {len(inputs)} targets, one per input")
+    return DataSet(
+        np.array([_vector(x, layers[0], f"$.data.inputs[{k}]") for k, x in enumerate(inputs)]),
+        np.array([_vector(t, layers[-1], f"$.data.targets[{k}]") for k, t in enumerate(targets)]),
+    )
+
+
+def setup_from_dict(doc) -> Setup:
+    if not isinstance(doc, dict):
+        raise NetworkFileError("$", "expected a JSON object with layers, weights and biases")
+    unknown = sorted(set(doc) - KNOWN_KEYS)
+    if unknown:
+        raise NetworkFileError(f"$.{unknown[0]}", f"unknown key (known: {', '.join(sorted(KNOWN_KEYS))})")
+    layers = _layers(doc)
+    network = _network(doc, layers)
+    x = _vector(doc["input"], layers[0], "$.input") if "input" in doc else [0.0] * layers[0]
+    t = _vector(doc["target"], layers[-1], "$.target") if "target" in doc else [0.0] * layers[-1]
+    eta = _number(doc.get("learning_rate", DEFAULT_LEARNING_RATE), "$.learning_rate")
+    if eta <= 0:
+        raise NetworkFileError("$.learning_rate", f"expected a positive number, found {eta:g}")
+    update_biases = doc.get("update_biases", True)
+    if not isinstance(update_biases, bool):
+        raise NetworkFileError("$.update_biases", "expected true or false")
+    data = _data(doc["data"], layers) if "data" in doc else None
+    epochs = doc.get("epochs", 50)
+    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
+        raise NetworkFileError("$.epochs", "expected a whole number of iterations, 0 or more")
+    return Setup(network, np.array(x), np.array(t), eta, update_biases, data, epochs)
+
+
+def load_setup(path: str | Path) -> Setup:
+    """Read and check a network file; any problem raises NetworkFileError naming it."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise NetworkFileError("", f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise NetworkFileError("", f"{path}: is a folder, not a network file") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise NetworkFileError("", f"{path}: cannot read it ({getattr(err, 'strerror', None) or err})") from None
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise NetworkFileError("", f"{path}: not valid JSON: {err.msg} at line {err.lineno}, column {err.colno}") from None
+    try:
+        return setup_from_dict(doc)
+    except NetworkFileError as err:
+        raise NetworkFileError("", f"{path}: {err}") from None
+
+
+def network_to_dict(network: Network) -> dict:
+    return {
+        "layers": list(network.layers),
+        "weights": [w.tolist() for w in network.weights],
+        "biases": [b.tolist() for b in network.biases],
+    }
+
+
+def setup_to_dict(setup: Setup) -> dict:
+    doc = network_to_dict(setup.network)
+    doc.update(input=setup.input.tolist(), target=setup.target.tolist(), learning_rate=setup.learning_rate,
+               update_biases=setup.update_biases)
+    if setup.data is not None:
+        doc["data"] = {"inputs": setup.data.inputs.tolist(), "targets": setup.data.targets.tolist()}
+    return doc
+
+
+def save_setup(setup: Setup, path: str | Path) -> None:
+    """Write atomically, so a failed save never leaves half a file behind."""
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(setup_to_dict(setup), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    tmp.replace(path)
