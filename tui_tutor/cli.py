@@ -1,0 +1,133 @@
+"""The command line: argument parsing and dispatch, nothing more.
+
+Every bad input ends in one line on stderr and exit status 2 (``UsageError``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import sys
+
+from . import __version__
+
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    """A problem with what the user asked for, reported as one line."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse would print the usage block too
+        raise UsageError(f"{message} (see {self.prog} --help)")
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text.replace(",", "."))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"learning rate must be a number, not {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"learning rate must be a positive finite number, not {text!r}")
+    return value
+
+
+def _epochs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"epochs must be a whole number, not {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"epochs must be 0 or more, not {value}")
+    return value
+
+
+def _image(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"image must be a number from 1 to 64, not {text!r}") from None
+    if not 1 <= value <= 64:
+        raise argparse.ArgumentTypeError(f"image must be from 1 to 64 (the book's numbering), not {value}")
+    return value
+
+
+def _pixels(text: str) -> str:
+    cleaned = text.replace(" ", "").replace("/", "")
+    if len(cleaned) != 12 or set(cleaned) - {"0", "1"}:
+        raise argparse.ArgumentTypeError(
+            f"pixels must be twelve 0/1 digits, row by row (e.g. 111101101111), not {text!r}")
+    return cleaned
+
+
+def _source(p: argparse.ArgumentParser) -> None:
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--preset", choices=("book", "mazur"), help="a built-in example (default: book)")
+    group.add_argument("--network", metavar="FILE", help="a network file (JSON; see README)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="tui-tutor", description=(
+        "A terminal tutor for backpropagation, after the book The Mathematics of Deep Learning. "
+        "With no command, opens the tutor."))
+    parser.add_argument("--version", action="version", version=f"tui-tutor {__version__}")
+    parser.add_argument("--lang", choices=("en", "zh"), help="language of the tutor (default: from the locale)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    p = sub.add_parser("explain", help="explain one forward pass, backward pass and update, step by step",
+                       description="The full step-by-step explanation of one forward pass, backward pass "
+                                   "and update for one input: every formula, with its numbers.")
+    _source(p)
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--image", type=_image, metavar="N", help="the book's image N (1-64; default 1)")
+    which.add_argument("--pixels", type=_pixels, metavar="BITS",
+                       help="your own 3x4 image: twelve 0/1 digits, row by row, e.g. 111101101111")
+    p.add_argument("--digit", type=int, choices=(0, 1),
+                   help="the digit the --pixels image shows (sets the target; default: the book's label "
+                        "when the pixels match one of its images)")
+    p.add_argument("--learning-rate", "--eta", type=_positive_float, metavar="η", help="the learning rate η")
+    p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+
+    p = sub.add_parser("train", help="full-batch gradient descent on the training images",
+                       description="Full-batch training (the gradient of C_T summed over all images, then one "
+                                   "update) on the book's 64 images or the network file's data.")
+    _source(p)
+    p.add_argument("--epochs", type=_epochs, metavar="N", help="number of updates (default: 50 for the book)")
+    p.add_argument("--learning-rate", "--eta", type=_positive_float, metavar="η", help="the learning rate η")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+
+    p = sub.add_parser("gradcheck", help="backprop gradients beside central differences",
+                       description="Every backpropagated gradient beside the central-difference estimate "
+                                   "(C(θ+h) − C(θ−h)) / 2h, with the largest difference.")
+    _source(p)
+    p.add_argument("--image", type=_image, metavar="N", help="the book's image N (1-64; default 1)")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if args.command is None:
+            from .app_entry import run_app
+
+            return run_app(args)
+        from . import commands
+
+        return commands.run(args)
+    except UsageError as err:
+        print(f"tui-tutor: error: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:  # `tui-tutor explain | head` is fine: quiet the final flush too
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except KeyboardInterrupt:
+        print("tui-tutor: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
