@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 def run_app(args) -> int:
-    from .cli import build_parser
+    from .app import TutorApp
 
-    build_parser().print_help()
+    TutorApp(lang=args.lang).run()
     return 0

@@ -1,0 +1,1 @@
+"""Lessons (and later the quiz bank): content discovery and parsing, no Textual."""

@@ -1,0 +1,1 @@
+"""Screens: compose widgets, bind keys, pass state down and messages up."""

@@ -1,0 +1,190 @@
+"""Full-batch training on the 64 images, off the UI thread, from the workbench's parameters."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Input, Label, ProgressBar, Sparkline, Static
+
+from ..engine import training
+from ..engine.network import Network
+from ..engine.presets import book_data, book_labels
+from ..engine.symbols import number
+from ..widgets.pixel_grid import PixelGrid
+from ..workbench_state import parse_number
+
+def predictions_content(network: Network, lang_wrong: str, per_row: int = 12) -> Content:
+    """The 64 images in bands of ``per_row``, each with its prediction; wrong ones in red."""
+    data = book_data()
+    guess = training.predict(network, data.inputs)
+    labels = book_labels()
+    parts: list = []
+    for start in range(0, len(data), per_row):
+        band = range(start, min(start + per_row, len(data)))
+        parts.append(("".join(f"{k + 1:<5}" for k in band), "dim"))
+        parts.append("\n")
+        for r in range(4):
+            for k in band:
+                row = data.inputs[k][r * 3 : r * 3 + 3]
+                parts.append(("".join("█" if v else "·" for v in row) + "  ", ""))
+            parts.append("\n")
+        for k in band:
+            wrong = guess[k] != labels[k]
+            parts.append((f"→{guess[k]}{'✗' if wrong else ' '}  ", "bold red" if wrong else "green"))
+        parts.append("\n\n")
+    wrong = int(np.sum(guess != np.array(labels)))
+    parts.append((f"{lang_wrong}: {wrong}/{len(data)}", "bold red" if wrong else "bold green"))
+    return Content.assemble(*parts)
+
+
+class TrainingScreen(Screen):
+    BINDINGS = [
+        Binding("g", "train", "Train"),
+        Binding("s", "stop", "Stop"),
+        Binding("k", "keep", "Use in workbench"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._stop = threading.Event()
+        self._result: Network | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal():
+            with VerticalScroll(id="train-left"):
+                with Horizontal(classes="field"):
+                    yield Label("η", classes="field-label")
+                    yield Input("0.2", id="eta")
+                    yield Label("N", classes="field-label")
+                    yield Input("50", id="epochs")
+                with Horizontal(classes="buttons"):
+                    yield Button("Train", id="train", variant="primary")
+                    yield Button("Stop", id="stop", disabled=True)
+                yield ProgressBar(id="progress", show_eta=False)
+                yield Sparkline([], id="curve")
+                yield Static(id="train-status", markup=False)
+                yield Label("", id="draw-title")
+                yield PixelGrid(id="draw")
+                yield Static(id="draw-answer", markup=False)
+            with VerticalScroll(id="train-right"):
+                yield Static(id="predictions")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "lang", self._language_changed)
+        self.watch(self.app, "workbench", lambda _: self._show(self.network))
+        self.query_one("#train", Button).focus()
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._show, self.network)
+
+    @property
+    def network(self) -> Network:
+        return self._result or self.app.workbench.setup.network
+
+    def _language_changed(self, _lang: str) -> None:
+        self.query_one("#train", Button).label = self.app.tr("train")
+        self.query_one("#stop", Button).label = self.app.tr("stop")
+        self.query_one("#draw-title", Label).update(self.app.tr("draw"))
+        self._show(self.network)
+
+    def _show(self, network: Network) -> None:
+        if network.layers != (12, 3, 2):
+            self.query_one("#predictions", Static).update(self.app.tr("not_book_shape"))
+            return
+        per_row = max(1, (self.query_one("#train-right").size.width - 2) // 5)
+        self.query_one("#predictions", Static).update(predictions_content(network, self.app.tr("wrong"), per_row))
+        self._answer()
+
+    def _answer(self) -> None:
+        grid = self.query_one("#draw", PixelGrid)
+        net = self.network
+        if net.layers != (12, 3, 2):
+            return
+        a = training.outputs(net, np.array([grid.pixels], dtype=float))[0]
+        digit = 0 if a[0] >= a[1] else 1
+        self.query_one("#draw-answer", Static).update(
+            self.app.tr("answer", digit=digit, a1=number(a[0]), a2=number(a[1])))
+
+    @on(PixelGrid.Toggled, "#draw")
+    def _drawn(self, event: PixelGrid.Toggled) -> None:
+        grid = event.grid
+        pixels = list(grid.pixels)
+        pixels[event.index] = 1 - pixels[event.index]
+        grid.pixels = tuple(pixels)
+        self._answer()
+
+    @on(Button.Pressed, "#train")
+    def action_train(self) -> None:
+        try:
+            eta = parse_number(self.query_one("#eta", Input).value)
+            if eta <= 0:
+                raise ValueError
+        except ValueError:
+            self.notify("η must be a positive number", severity="error")
+            return
+        try:
+            epochs = int(self.query_one("#epochs", Input).value.strip())
+            if not 1 <= epochs <= 100_000:
+                raise ValueError
+        except ValueError:
+            self.notify("The number of iterations must be a whole number from 1 to 100000", severity="error")
+            return
+        if self.app.workbench.setup.network.layers != (12, 3, 2):
+            self.notify(self.app.tr("not_book_shape"), severity="error")
+            return
+        self._stop.clear()
+        self.query_one("#train", Button).disabled = True
+        self.query_one("#stop", Button).disabled = False
+        self.query_one("#progress", ProgressBar).update(total=epochs, progress=0)
+        self._run(self.app.workbench.setup.network, eta, epochs)
+
+    @on(Button.Pressed, "#stop")
+    def action_stop(self) -> None:
+        self._stop.set()
+
+    def action_keep(self) -> None:
+        if self._result is not None:
+            self.app.workbench = self.app.workbench.with_network(self._result)
+            self._result = None
+            self.notify(self.app.tr("loaded", path=self.app.tr("training")))
+
+    @work(thread=True, exclusive=True)
+    def _run(self, network: Network, eta: float, epochs: int) -> None:
+        history: list[float] = []
+        every = max(1, epochs // 100)  # repaint at most ~100 times
+
+        def on_epoch(n: int, cost: float) -> bool:
+            history.append(cost)
+            if n % every == 0 or n == epochs:
+                self.app.call_from_thread(self._progress, n, list(history))
+            return self._stop.is_set()
+
+        run = training.train(network, book_data(), eta, epochs, on_epoch=on_epoch)
+        self.app.call_from_thread(self._finished, run)
+
+    def _progress(self, n: int, history: list[float]) -> None:
+        self.query_one("#progress", ProgressBar).update(progress=n)
+        self.query_one("#curve", Sparkline).data = history
+        self.query_one("#train-status", Static).update(f"{n}: C_T = {number(history[-1], 6)}")
+
+    def _finished(self, run: training.TrainingRun) -> None:
+        self._result = run.network
+        n = len(run.cost_history) - 1
+        self.query_one("#curve", Sparkline).data = list(run.cost_history)
+        key = "stopped" if run.stopped else "training_done"
+        text = self.app.tr(key, n=n, first=number(run.cost_history[0], 6), last=number(run.cost_history[-1], 6))
+        acc = training.accuracy(run.network, book_data())
+        self.query_one("#train-status", Static).update(
+            f"{text}\n{self.app.tr('accuracy')} {100 * acc:.1f} %\nk: {self.app.tr('workbench')} ←")
+        self.query_one("#train", Button).disabled = False
+        self.query_one("#stop", Button).disabled = True
+        self._show(run.network)

@@ -1,0 +1,291 @@
+"""The workbench: the 3×4 image, every parameter, and the step-through of one pass."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Label, Static, TabbedContent, TabPane
+
+from ..engine import gradcheck
+from ..engine.netfile import NetworkFileError, load_setup, save_setup
+from ..engine.steps import PHASES
+from ..engine.symbols import number
+from ..engine.training import DataSet
+from ..widgets.formula_panel import FormulaPanel
+from ..widgets.network_diagram import NetworkDiagram
+from ..widgets.parameter_editor import ParameterEditor
+from ..widgets.pixel_grid import PixelGrid
+from ..workbench_state import Workbench, parse_number
+from .prompt import PromptScreen
+
+
+class WorkbenchScreen(Screen):
+    BINDINGS = [
+        Binding("n", "step(1)", "Next step"),
+        Binding("p", "step(-1)", "Previous step"),
+        Binding("right", "step(1)", "Next", show=False),
+        Binding("left", "step(-1)", "Previous", show=False),
+        Binding("N", "phase(1)", "Next phase", show=False),
+        Binding("P", "phase(-1)", "Previous phase", show=False),
+        *[Binding(str(k + 1), f"jump('{phase}')", f"Jump to {phase}", show=False) for k, phase in enumerate(PHASES)],
+        Binding("a", "apply_update", "Apply update"),
+        Binding("u", "undo", "Undo update"),
+        Binding("bracketright", "image(1)", "Next image", show=False, key_display="]"),
+        Binding("bracketleft", "image(-1)", "Previous image", show=False, key_display="["),
+        Binding("i", "choose_image", "Image…"),
+        Binding("T", "toggle_digit", "Target 0/1", show=False),
+        Binding("e", "edit_parameters", "Edit parameters", show=False),
+        Binding("E", "set_eta", "Set η", show=False),
+        Binding("r", "reset", "Reset", show=False),
+        Binding("R", "randomise", "Randomise…", show=False),
+        Binding("m", "switch_preset", "Book / 2-2-2", show=False),
+        Binding("ctrl+s", "save", "Save…", show=False),
+        Binding("ctrl+o", "load", "Load…", show=False),
+        Binding("c", "gradient_check", "Gradient check", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._seed = 0
+        self._last_file = "workbench.json"
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="wb-top"):
+            with Vertical(id="wb-left"):
+                yield PixelGrid(id="grid")
+                yield Static(id="wb-info", markup=False)
+            with TabbedContent(id="wb-tabs"):
+                with TabPane("Step-through", id="tab-steps"):
+                    with VerticalScroll():
+                        yield NetworkDiagram(id="diagram")
+                with TabPane("Parameters", id="tab-params"):
+                    with VerticalScroll():
+                        yield ParameterEditor(id="params")
+                with TabPane("Gradient check", id="tab-check"):
+                    with VerticalScroll():
+                        yield Static(id="check", markup=False)
+                with TabPane("Updates", id="tab-history"):
+                    with VerticalScroll():
+                        yield Static(id="history", markup=False)
+        yield FormulaPanel(id="formula")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "workbench", self._render_state)
+        self.watch(self.app, "lang", lambda _: self._render_state(self.app.workbench))
+        self.query_one("#grid").focus()
+
+    @property
+    def state(self) -> Workbench:
+        return self.app.workbench
+
+    def _set(self, state: Workbench) -> None:
+        self.app.workbench = state
+
+    def _render_state(self, state: Workbench) -> None:
+        ex = state.explanation
+        step = ex.steps[state.step]
+        tr = self.app.tr
+        grid = self.query_one("#grid", PixelGrid)
+        grid.display = state.is_image_grid
+        if state.is_image_grid:
+            grid.pixels = tuple(int(v >= 0.5) for v in state.setup.input)
+        s = state.setup
+        image = f"{tr('image')} {state.image}" if state.image else tr("edited")
+        lines = [image, f"{tr('target')} t = ({', '.join(number(v) for v in s.target)})"]
+        if state.digit is not None:
+            lines[-1] += f" · {tr('digit')} {state.digit}"
+        if not state.is_image_grid:
+            lines.insert(0, "x = (" + ", ".join(number(v) for v in s.input) + ")")
+        lines += [f"C = {number(ex.pass_.cost, 6)}", f"η = {number(s.learning_rate)}"]
+        if not s.update_biases:
+            lines.append(tr("biases_fixed"))
+        if state.history:
+            lines.append(f"{tr('history')}: {len(state.history)}")
+        self.query_one("#wb-info", Static).update("\n".join(lines))
+        self.query_one("#diagram", NetworkDiagram).show(ex, step, tr("weights_in_play"))
+        self.query_one("#formula", FormulaPanel).show(step, state.step, len(ex.steps), self.app.lang)
+        self.query_one("#params", ParameterEditor).show(s.network, step)
+        self._render_history(state)
+        if self.query_one("#wb-tabs", TabbedContent).active == "tab-check":
+            self._render_check(state)
+
+    def _render_history(self, state: Workbench) -> None:
+        from ..engine.network import cost_of
+
+        s = state.setup
+        costs = [cost_of(net, s.input, s.target) for net in state.history + (s.network,)]
+        lines = [f"{k:3d}  C = {number(c, 6)}" for k, c in enumerate(costs)]
+        self.query_one("#history", Static).update("\n".join(lines) + "\n\n a: apply update · u: undo")
+
+    def _render_check(self, state: Workbench) -> None:
+        s = state.setup
+        check = gradcheck.check_gradients(s.network, s.input, s.target)
+        tr = self.app.tr
+        rows = [f"{'':10} {tr('backprop'):>14} {tr('central'):>18} {tr('difference'):>10}"]
+        rows += [f"{sym:10} {b:14.8g} {n:18.8g} {abs(b - n):10.1e}"
+                 for sym, b, n in zip(check.symbols, check.backprop, check.numeric)]
+        rows.append(tr("largest", d=f"{check.max_difference:.2e}", r=f"{check.max_relative_difference:.2e}"))
+        self.query_one("#check", Static).update("\n".join(rows))
+
+    @on(TabbedContent.TabActivated)
+    def _tab_changed(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id == "tab-check":
+            self._render_check(self.state)
+
+    # Messages from the widgets
+
+    @on(PixelGrid.Toggled)
+    def _pixel(self, event: PixelGrid.Toggled) -> None:
+        self._set(self.state.with_pixel_toggled(event.index))
+
+    @on(ParameterEditor.Edited)
+    def _parameter(self, event: ParameterEditor.Edited) -> None:
+        if event.i:
+            self._set(self.state.with_weight(event.layer, event.j, event.i, event.value))
+        else:
+            self._set(self.state.with_bias(event.layer, event.j, event.value))
+
+    # Actions
+
+    def action_step(self, direction: int) -> None:
+        self._set(self.state.at_step(self.state.step + direction))
+
+    def action_phase(self, direction: int) -> None:
+        self._set(self.state.next_phase(direction))
+
+    def action_jump(self, phase: str) -> None:
+        self._set(self.state.at_phase(phase))
+
+    def action_apply_update(self) -> None:
+        before = self.state.explanation.pass_.cost
+        self._set(self.state.applied())
+        after = self.state.explanation.pass_.cost
+        self.notify(self.app.tr("applied", before=number(before, 6), after=number(after, 6)))
+
+    def action_undo(self) -> None:
+        if not self.state.history:
+            self.notify(self.app.tr("nothing_to_undo"), severity="warning")
+            return
+        self._set(self.state.undone())
+        self.notify(self.app.tr("undone"))
+
+    def action_image(self, direction: int) -> None:
+        if self.state.preset == "book":
+            current = self.state.image or 1
+            self._set(self.state.with_image((current - 1 + direction) % 64 + 1))
+
+    def action_choose_image(self) -> None:
+        if self.state.preset != "book":
+            self.notify("The 2-2-2 network has no images: press m for the book's network", severity="warning")
+            return
+
+        def chosen(text: str | None) -> None:
+            if text is None:
+                return
+            try:
+                n = int(text.strip())
+                if not 1 <= n <= 64:
+                    raise ValueError
+            except ValueError:
+                self.notify(f"Image must be a number from 1 to 64, not {text!r}", severity="error")
+                return
+            self._set(self.state.with_image(n))
+
+        self.app.push_screen(PromptScreen("Image (1–64):", str(self.state.image or 1)), chosen)
+
+    def action_toggle_digit(self) -> None:
+        if self.state.digit is not None:
+            self._set(self.state.with_digit(1 - self.state.digit))
+
+    def action_edit_parameters(self) -> None:
+        self.query_one("#wb-tabs", TabbedContent).active = "tab-params"
+        self.query_one("#layer-2").focus()
+
+    def action_gradient_check(self) -> None:
+        self.query_one("#wb-tabs", TabbedContent).active = "tab-check"
+
+    def action_set_eta(self) -> None:
+        def chosen(text: str | None) -> None:
+            if text is None:
+                return
+            try:
+                self._set(self.state.with_learning_rate(parse_number(text)))
+            except ValueError:
+                self.notify(f"η must be a positive number, not {text!r}", severity="error")
+
+        self.app.push_screen(PromptScreen("η (learning rate):", number(self.state.setup.learning_rate)), chosen)
+
+    def action_reset(self) -> None:
+        self._set(self.state.reset())
+        self.notify(self.app.tr("reset"))
+
+    def action_randomise(self) -> None:
+        def chosen(text: str | None) -> None:
+            if text is None:
+                return
+            try:
+                self._seed = int(text.strip())
+            except ValueError:
+                self.notify(f"The seed must be a whole number, not {text!r}", severity="error")
+                return
+            self._set(self.state.randomised(self._seed))
+            self.notify(self.app.tr("randomised", seed=self._seed))
+
+        self.app.push_screen(PromptScreen("Random seed:", str(self._seed + 1)), chosen)
+
+    def action_switch_preset(self) -> None:
+        self._set(Workbench.from_preset("mazur" if self.state.preset == "book" else "book"))
+
+    def action_save(self) -> None:
+        def chosen(text: str | None) -> None:
+            if not text:
+                return
+            path = Path(text).expanduser()
+            try:
+                save_setup(self.state.setup, path)
+            except OSError as err:
+                self.notify(f"Could not save {path}: {err.strerror or err}", severity="error")
+                return
+            self._last_file = text
+            self.notify(self.app.tr("saved", path=path))
+
+        self.app.push_screen(PromptScreen("Save the workbench as (JSON file):", self._last_file), chosen)
+
+    def action_load(self) -> None:
+        def chosen(text: str | None) -> None:
+            if not text:
+                return
+            try:
+                setup = load_setup(Path(text).expanduser())
+            except NetworkFileError as err:
+                self.notify(str(err), severity="error", timeout=8)
+                return
+            self._last_file = text
+            self._set(load_workbench(setup))
+            self.notify(self.app.tr("loaded", path=text))
+
+        self.app.push_screen(PromptScreen("Load a network file:", self._last_file), chosen)
+
+
+def load_workbench(setup) -> Workbench:
+    """A workbench for a loaded file: the book's preset when it has the book's shape."""
+    from dataclasses import replace
+
+    preset = "book" if setup.network.layers == (12, 3, 2) else "custom"
+    bench = Workbench(setup, preset, Workbench._matching_image(setup.input))
+    if preset == "book" and setup.data is None:
+        bench = replace(bench, setup=replace(setup, data=_book_data()))
+    return bench
+
+
+def _book_data() -> DataSet:
+    from ..engine.presets import book_data
+
+    return book_data()

@@ -1,0 +1,46 @@
+"""Shows one step record: where we are, the general form, the formula in symbols,
+the same with the numbers put in, and the value; the terms in play coloured."""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.widgets import Static
+
+from ..engine.steps import Step
+from ..engine.symbols import number
+from ..phases import PHASE_TITLES
+from ..i18n import tr
+from .colours import RESULT_STYLE, style_for
+
+
+def _parts(parts, result) -> Content:
+    return Content.assemble(*[
+        (text, RESULT_STYLE if ref is not None and ref == result and k == 0 else style_for(ref))
+        for k, (text, ref) in enumerate(parts)
+    ])
+
+
+def step_content(step: Step, index: int, total: int, lang: str) -> Content:
+    pad = " " * len(step.symbol)
+    return Content.assemble(
+        (f"{tr(lang, 'step')} {index + 1} {tr(lang, 'of')} {total} · {PHASE_TITLES[lang][step.phase]}", "bold"),
+        "\n",
+        (f"{tr(lang, 'general')}: {step.general}", "italic dim"),
+        "\n",
+        _parts(step.formula_parts, step.result),
+        "\n",
+        f"{pad} = ",
+        _parts(step.substituted_parts, None),
+        "\n",
+        f"{pad} = ",
+        (number(step.value, 6), "bold"),
+    )
+
+
+class FormulaPanel(Static):
+    DEFAULT_CSS = """
+    FormulaPanel { height: auto; min-height: 6; padding: 0 1; border: round $primary-muted; }
+    """
+
+    def show(self, step: Step, index: int, total: int, lang: str) -> None:
+        self.update(step_content(step, index, total, lang))

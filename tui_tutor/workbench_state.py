@@ -1,0 +1,138 @@
+"""The workbench's state: what the learner set up and which step they are on.
+
+Pure data, no Textual: every change returns a new ``Workbench``, so undo is a
+list of old ones. The explanation (every z, a, δ, gradient and formula) is
+computed once per state, on first use.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+
+import numpy as np
+
+from .engine import presets
+from .engine.network import Network
+from .engine.presets import Setup
+from .engine.steps import PHASES, Explanation, explain
+
+
+@dataclass(frozen=True, eq=False)
+class Workbench:
+    setup: Setup
+    preset: str = "book"
+    image: int | None = 1  # the book's image number, None once the pixels are edited
+    step: int = 0
+    history: tuple[Network, ...] = field(default=())  # networks before each applied update
+
+    @classmethod
+    def from_preset(cls, name: str = "book", image: int = 1) -> Workbench:
+        setup = presets.book(image) if name == "book" else presets.preset(name)
+        return cls(setup, name, image if name == "book" else None)
+
+    @cached_property
+    def explanation(self) -> Explanation:
+        s = self.setup
+        return explain(s.network, s.input, s.target, s.learning_rate, s.update_biases)
+
+    @property
+    def is_image_grid(self) -> bool:
+        """The 3×4 grid applies to networks with the book's 12 inputs."""
+        return self.setup.network.layers[0] == 12
+
+    @property
+    def digit(self) -> int | None:
+        t = self.setup.target
+        if t.size == 2 and set(t.tolist()) == {0.0, 1.0}:
+            return 0 if t[0] == 1.0 else 1
+        return None
+
+    def _with_setup(self, **changes) -> Workbench:
+        step = min(self.step, len(self.explanation.steps) - 1)
+        return replace(self, setup=replace(self.setup, **changes), step=step)
+
+    def at_step(self, step: int) -> Workbench:
+        return replace(self, step=max(0, min(step, len(self.explanation.steps) - 1)))
+
+    def at_phase(self, phase: str) -> Workbench:
+        return self.at_step(self.explanation.first_of(phase))
+
+    def next_phase(self, direction: int) -> Workbench:
+        """The first step of the next (or previous) phase."""
+        current = PHASES.index(self.explanation.steps[self.step].phase)
+        target = PHASES[(current + direction) % len(PHASES)]
+        return self.at_phase(target)
+
+    def with_pixel_toggled(self, k: int) -> Workbench:
+        x = self.setup.input.copy()
+        x[k] = 0.0 if x[k] >= 0.5 else 1.0
+        return replace(self._with_setup(input=x), image=self._matching_image(x))
+
+    def with_image(self, n: int) -> Workbench:
+        images, labels = presets.book_images(), presets.book_labels()
+        return replace(self._with_setup(input=images[n - 1], target=presets.target_for_digit(labels[n - 1])), image=n)
+
+    def with_digit(self, digit: int) -> Workbench:
+        return self._with_setup(target=presets.target_for_digit(digit))
+
+    def with_weight(self, l: int, j: int, i: int, value: float) -> Workbench:
+        _check_finite(value)
+        return self._with_setup(network=self.setup.network.with_weight(l, j, i, value))
+
+    def with_bias(self, l: int, j: int, value: float) -> Workbench:
+        _check_finite(value)
+        return self._with_setup(network=self.setup.network.with_bias(l, j, value))
+
+    def with_learning_rate(self, eta: float) -> Workbench:
+        if not math.isfinite(eta) or eta <= 0:
+            raise ValueError("η must be a positive finite number")
+        return self._with_setup(learning_rate=eta)
+
+    def with_network(self, network: Network) -> Workbench:
+        return self._with_setup(network=network)
+
+    def reset(self) -> Workbench:
+        """The preset's own parameters again; the image and target stay."""
+        fresh = Workbench.from_preset(self.preset).setup
+        return replace(self._with_setup(network=fresh.network, learning_rate=fresh.learning_rate), history=())
+
+    def randomised(self, seed: int) -> Workbench:
+        network = Network.random(self.setup.network.layers, seed)
+        return self._with_setup(network=network)
+
+    def applied(self) -> Workbench:
+        """One gradient-descent step on this input; the old network goes on the history."""
+        new = self.explanation.updated
+        return replace(self._with_setup(network=new), history=self.history + (self.setup.network,), step=0)
+
+    def undone(self) -> Workbench:
+        if not self.history:
+            return self
+        return replace(self._with_setup(network=self.history[-1]), history=self.history[:-1])
+
+    @staticmethod
+    def _matching_image(x: np.ndarray) -> int | None:
+        if x.size != 12:
+            return None
+        for k, img in enumerate(presets.book_images()):
+            if np.array_equal(img, x):
+                return k + 1
+        return None
+
+
+def _check_finite(value: float) -> None:
+    if not math.isfinite(value):
+        raise ValueError("must be a finite number")
+
+
+def parse_number(text: str) -> float:
+    """A number as people type it (a comma may be the decimal mark); ValueError otherwise."""
+    cleaned = text.strip().replace(",", ".").replace("−", "-")
+    if not cleaned:
+        raise ValueError("empty")
+    value = float(cleaned)  # raises ValueError for letters
+    if not math.isfinite(value):
+        raise ValueError("not finite")
+    return value
