@@ -24,6 +24,10 @@ from ..workbench_state import Workbench, parse_number
 from .prompt import PromptScreen
 
 
+TAB_TITLES = {"tab-steps": "step_through", "tab-params": "parameters", "tab-check": "gradcheck",
+              "tab-history": "history"}
+
+
 class WorkbenchScreen(Screen):
     BINDINGS = [
         Binding("n", "step(1)", "Next step"),
@@ -78,8 +82,14 @@ class WorkbenchScreen(Screen):
 
     def on_mount(self) -> None:
         self.watch(self.app, "workbench", self._render_state)
-        self.watch(self.app, "lang", lambda _: self._render_state(self.app.workbench))
+        self.watch(self.app, "lang", self._language_changed)
         self.query_one("#grid").focus()
+
+    def _language_changed(self, _lang: str) -> None:
+        tabs = self.query_one("#wb-tabs", TabbedContent)
+        for pane, key in TAB_TITLES.items():
+            tabs.get_tab(pane).label = self.app.tr(key)
+        self._render_state(self.app.workbench)
 
     @property
     def state(self) -> Workbench:

@@ -10,7 +10,7 @@ from ..engine.steps import Explanation, Ref, Step
 from ..engine.symbols import number
 from .colours import RESULT_STYLE, style_for
 
-Cell = tuple[str, str]  # text, style
+Cell = tuple[str, str] | str  # (text, style), or plain text
 
 
 def _cell(ref: Ref, value: float, width: int, step: Step) -> list[Cell]:
@@ -23,7 +23,7 @@ def _cell(ref: Ref, value: float, width: int, step: Step) -> list[Cell]:
         style = style_for(ref)
     elif ref.quantity == "z" and Ref("dsigma", ref.layer, ref.j) in step.uses:
         style = style_for(Ref("dsigma"))
-    return [(text, style), (" " * (width - len(text)), "")]
+    return [(text, style), " " * (width - len(text))]
 
 
 def _columns(ex: Explanation, step: Step) -> list[list[list[Cell]]]:
@@ -41,13 +41,15 @@ def _columns(ex: Explanation, step: Step) -> list[list[list[Cell]]]:
     return columns
 
 
-def _weights_in_play(step: Step, ex: Explanation) -> list[Cell]:
+def _weights_in_play(step: Step, ex: Explanation, per_line: int = 4) -> list[Cell]:
+    """The weights and biases the step uses, a few to a line so the diagram stays narrow."""
     cells: list[Cell] = []
-    for ref in step.uses + (step.result,):
-        if ref.quantity in ("w", "b"):
-            net = ex.pass_.network
-            value = net.w(ref.layer, ref.j, ref.i) if ref.quantity == "w" else net.b(ref.layer, ref.j)
-            cells += [(f"{ref.symbol} {number(value, 4)}", style_for(ref)), ("  ", "")]
+    refs = [r for r in step.uses + (step.result,) if r.quantity in ("w", "b")]
+    net = ex.pass_.network
+    for k, ref in enumerate(refs):
+        value = net.w(ref.layer, ref.j, ref.i) if ref.quantity == "w" else net.b(ref.layer, ref.j)
+        cells.append((f"{ref.symbol} {number(value, 4)}", style_for(ref)))
+        cells.append(("\n" if (k + 1) % per_line == 0 and k + 1 < len(refs) else "  ", ""))
     return cells
 
 
@@ -69,7 +71,7 @@ def diagram_content(ex: Explanation, step: Step, in_play_label: str) -> Content:
         parts.append("\n")
     weights = _weights_in_play(step, ex)
     if weights:
-        parts += [(f"{in_play_label}: ", "dim"), *weights]
+        parts += [(f"{in_play_label}:\n", "dim"), *weights]
     return Content.assemble(*parts)
 
 
