@@ -10,24 +10,30 @@ from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
 
+from .curriculum.quiz import Question, grade_numeric, load_bank, make_numeric
+from .curriculum.scores import LessonScore, latest_answers, lesson_scores, missed
 from .i18n import detect_language, tr
+from .memory_store import MemoryStore
 from .screens.help import HelpScreen
 from .screens.lessons import LessonsScreen
+from .screens.quiz import QuizScreen
 from .screens.training import TrainingScreen
 from .screens.workbench import WorkbenchScreen
-from .workbench_state import Workbench
+from .workbench_state import Workbench, workbench_from_json, workbench_to_json
 
 
 class TutorApp(App):
     CSS_PATH = "app.tcss"
     TITLE = "tui-tutor"
-    MODES = {"lessons": LessonsScreen, "workbench": WorkbenchScreen, "training": TrainingScreen}
+    MODES = {"lessons": LessonsScreen, "workbench": WorkbenchScreen, "training": TrainingScreen,
+             "quiz": QuizScreen}
     BINDINGS = [
         Binding("q", "quit", "Quit"),
         Binding("question_mark", "help", "Help", key_display="?"),
-        Binding("l", "switch_mode('lessons')", "Lessons"),
-        Binding("w", "switch_mode('workbench')", "Workbench"),
-        Binding("t", "switch_mode('training')", "Training"),
+        Binding("l", "open('lessons')", "Lessons"),
+        Binding("w", "open('workbench')", "Workbench"),
+        Binding("t", "open('training')", "Training"),
+        Binding("z", "open('quiz')", "Quiz"),
         Binding("L", "toggle_language", "中文/English"),
         Binding("D", "toggle_dark", "Dark/light"),
     ]
@@ -38,14 +44,54 @@ class TutorApp(App):
     workbench: reactive[Workbench] = reactive(Workbench.from_preset, always_update=True)
     """The learner's network, input and step; the workbench and training screens read it."""
 
-    def __init__(self, lang: str | None = None, start: str = "lessons") -> None:
+    def __init__(self, lang: str | None = None, start: str | None = None, store=None,
+                 store_warning: str | None = None) -> None:
+        """``store``: where progress is saved (see progress.py); None keeps it for this run only."""
         super().__init__()
         self.lang = lang or detect_language()
         self._start = start
+        self.store = store if store is not None else MemoryStore()
+        self._store_warning = store_warning
+        self._save_timer = None
 
     def on_mount(self) -> None:
         self.title = tr(self.lang, "title")
-        self.switch_mode(self._start)
+        saved = self.store.get_state("workbench")
+        if saved:
+            restored = workbench_from_json(saved)
+            if restored is not None:
+                self.workbench = restored
+        last = self.store.get_state("last_screen")
+        self.action_open(self._start or (last if last in self.MODES else "lessons"))
+        if self._store_warning:
+            self.notify(self.tr("not_saving", why=self._store_warning), severity="warning", timeout=10)
+
+    # Progress: screens ask the app, the app asks the store
+
+    def _question_ids(self) -> dict[int, set[str]]:
+        return {lesson: {q.id for q in qs} for lesson, qs in load_bank(self.lang).items()}
+
+    def lesson_scores(self) -> dict[int, LessonScore]:
+        return lesson_scores(self.store.answers(), self._question_ids())
+
+    def record_answer(self, lesson: int, question_id: str, answer: str, correct: bool, seconds: float) -> None:
+        self.store.record_answer(lesson, question_id, answer, correct, seconds)
+
+    def missed_questions(self, lesson: int) -> list[str]:
+        return missed(self.store.answers(), lesson)
+
+    def mistakes(self) -> list[tuple[int, str, str, str]]:
+        """(lesson, prompt, the learner's answer, the right answer) for each question missed last time."""
+        bank = {(q.lesson, q.id): q for qs in load_bank(self.lang).values() for q in qs}
+        out = []
+        for (lesson, qid), a in latest_answers(self.store.answers()).items():
+            q = bank.get((lesson, qid))
+            if q is not None and not a.correct:
+                out.append((lesson, q.prompt, a.answer, _right_answer(q, self.workbench)))
+        return out
+
+    def mark_lesson_read(self, number: int) -> None:
+        self.store.mark_lesson_read(number)
 
     def tr(self, key: str, **values) -> str:
         return tr(self.lang, key, **values)
@@ -63,6 +109,25 @@ class TutorApp(App):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen.active_bindings))
 
+    def action_open(self, mode: str) -> None:
+        """Switch to a mode, and remember it so the next start resumes there."""
+        self.switch_mode(mode)
+        self.store.set_state("last_screen", mode)
+
+    def watch_workbench(self, _state: Workbench) -> None:
+        # Saving on every key would be wasteful: save once things settle.
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        self._save_timer = self.set_timer(1.0, self.save_workbench)
+
+    def save_workbench(self) -> None:
+        self._save_timer = None
+        self.store.set_state("workbench", workbench_to_json(self.workbench))
+
+    async def action_quit(self) -> None:
+        self.save_workbench()
+        self.exit()
+
     def open_workbench(self, phase: str | None = None) -> None:
         """Open the workbench, at the first step of ``phase`` if given (lessons' "try it" links)."""
         if phase:
@@ -70,4 +135,13 @@ class TutorApp(App):
                 self.workbench = self.workbench.at_phase(phase)
             except StopIteration:
                 self.notify(f"no such phase: {phase}", severity="warning")
-        self.switch_mode("workbench")
+        self.action_open("workbench")
+
+
+def _right_answer(q: Question, workbench) -> str:
+    if q.kind == "numeric":
+        n = make_numeric(q, workbench)
+        return grade_numeric(n, repr(n.expected)).expected
+    if q.kind == "order":
+        return " → ".join(q.items)
+    return q.choices[q.answer - 1]

@@ -74,6 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
         "With no command, opens the tutor."))
     parser.add_argument("--version", action="version", version=f"tui-tutor {__version__}")
     parser.add_argument("--lang", choices=("en", "zh"), help="language of the tutor (default: from the locale)")
+    _progress_options(parser)
+    parser.add_argument("--lab", action="store_true", help=argparse.SUPPRESS)  # a session served by `lab serve`
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     p = sub.add_parser("explain", help="explain one forward pass, backward pass and update, step by step",
@@ -104,17 +106,49 @@ def build_parser() -> argparse.ArgumentParser:
     _source(p)
     p.add_argument("--image", type=_image, metavar="N", help="the book's image N (1-64; default 1)")
     p.add_argument("--format", choices=("text", "json"), default="text")
+    p = sub.add_parser("quiz", help="open the tutor on the quiz, or check the question bank",
+                       description="Opens the tutor on the quiz. With --check, validates the whole question bank "
+                                   "and prints the number of questions per lesson and language.")
+    p.add_argument("--check", action="store_true", help="validate the question bank and exit (non-zero on a problem)")
+    p.add_argument("--lang", choices=("en", "zh"), default=argparse.SUPPRESS,
+                   help="language of the tutor (default: from the locale)")
+    _progress_options(p)
+
+    p = sub.add_parser("progress", help="summary of your saved progress",
+                       description="Lessons read, quiz scores and the last screen, from the progress database.")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--reset", action="store_true", help="forget this user's progress (asks for confirmation)")
+    p.add_argument("--yes", action="store_true", help="with --reset: don't ask")
+    _progress_options(p)
+
+    try:
+        from .lab.cli import add_lab_parser
+    except ImportError:  # the lab needs asyncssh
+        pass
+    else:
+        add_lab_parser(sub)
     return parser
+
+
+def _progress_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--data-dir", metavar="DIR", default=argparse.SUPPRESS,
+                   help="where progress is saved (default: $TUI_TUTOR_DATA_DIR or the user data folder)")
+    p.add_argument("--user", metavar="NAME", default=argparse.SUPPRESS,
+                   help="whose progress (default: your login name)")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
-        if args.command is None:
+        if args.command is None or (args.command == "quiz" and not args.check):
             from .app_entry import run_app
 
             return run_app(args)
+        if args.command == "lab":
+            from .lab.cli import run_lab
+
+            return run_lab(args)
         from . import commands
 
         return commands.run(args)

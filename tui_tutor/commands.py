@@ -107,7 +107,11 @@ def cmd_gradcheck(args: argparse.Namespace) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    from .learner_commands import cmd_progress, cmd_quiz_check
+
+    commands = {"explain": cmd_explain, "train": cmd_train, "gradcheck": cmd_gradcheck, "quiz": cmd_quiz_check,
+                "progress": cmd_progress}
     try:
-        return {"explain": cmd_explain, "train": cmd_train, "gradcheck": cmd_gradcheck}[args.command](args)
+        return commands[args.command](args)
     except ValueError as err:  # the engine's own checks (shapes) reach the user as one line
         raise UsageError(str(err)) from None

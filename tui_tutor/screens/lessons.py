@@ -44,6 +44,8 @@ class LessonsScreen(Screen):
     def on_mount(self) -> None:
         toc = self.query_one("#lesson-toc", MarkdownTableOfContents)
         toc.markdown = self.query_one("#lesson", Markdown)
+        saved = self.app.store.get_state("lesson")
+        self.index = int(saved) if saved and saved.isdigit() else 0
         self.watch(self.app, "lang", self._language_changed)
         self.query_one("#lesson-scroll").focus()
 
@@ -69,6 +71,8 @@ class LessonsScreen(Screen):
         self.query_one("#lesson-list", OptionList).highlighted = self.index
         self.query_one("#lesson-scroll").scroll_home(animate=False)
         self.sub_title = self.lesson.title
+        self.app.mark_lesson_read(self.lesson.number)
+        self.app.store.set_state("lesson", str(self.index))
 
     @on(OptionList.OptionSelected, "#lesson-list")
     def _chosen(self, event: OptionList.OptionSelected) -> None:

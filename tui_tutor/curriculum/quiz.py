@@ -1,0 +1,299 @@
+"""The quiz bank: questions stored as TOML beside the lessons, and their grading.
+
+``lessons/<lang>/NN-slug.quiz.toml`` holds the questions of lesson NN (see
+lessons/README.md for the format). Four kinds: ``numeric`` (computed by the
+engine from a network and graded within a stated tolerance), ``choice`` (ideas),
+``formula`` (the right formula among close variants) and ``order`` (put the
+steps of backpropagation in order). Nothing here imports Textual.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from ..engine import presets
+from ..engine.network import Network
+from ..engine.steps import Explanation, Ref, Step, explain
+from ..engine.symbols import number
+from .lessons import LANGUAGES, lessons_root
+
+KINDS = ("numeric", "choice", "formula", "order")
+SOURCES = ("seed", "book", "workbench")
+
+
+class QuizFormatError(ValueError):
+    """A question that cannot be used, with the file and question named."""
+
+
+class AnswerError(ValueError):
+    """What the learner typed is not an answer; it does not count as an attempt."""
+
+
+@dataclass(frozen=True)
+class Question:
+    lesson: int
+    id: str
+    kind: str
+    prompt: str
+    hint: str
+    explanation: str
+    choices: tuple[str, ...] = ()  # choice and formula
+    answer: int = 0  # 1-based index of the right choice
+    items: tuple[str, ...] = ()  # order: in the right order
+    step: str = ""  # numeric: the kind of step record asked for, e.g. "output_delta"
+    symbol: str = ""  # numeric: its symbol, e.g. "δ₂³"
+    source: str = "seed"  # numeric: where the network comes from
+    seed: int = 0
+    image: int = 1
+    learning_rate: float = 0.2
+    relative: float = 1e-3
+    absolute: float = 1e-4
+    figures: int = 4  # significant figures the learner is asked for
+
+    @property
+    def key(self) -> str:
+        return f"{self.lesson:02d}/{self.id}"
+
+    def shuffled_items(self) -> tuple[str, ...]:
+        """The order question's items as shown: shuffled, the same way every time, never already in order."""
+        rng = random.Random(self.key)
+        items = list(self.items)
+        while tuple(items) == self.items and len(items) > 1:
+            rng.shuffle(items)
+        return tuple(items)
+
+
+@dataclass(frozen=True)
+class Given:
+    symbol: str
+    value: float
+
+
+@dataclass(frozen=True)
+class Numeric:
+    """A numeric question made concrete: the numbers given, the step that answers it."""
+
+    question: Question
+    givens: tuple[Given, ...]
+    step: Step
+
+    @property
+    def expected(self) -> float:
+        return self.step.value
+
+    @property
+    def tolerance_text(self) -> str:
+        q = self.question
+        return f"±{q.relative * 100:g} % or ±{number(q.absolute)}"
+
+
+@dataclass(frozen=True)
+class Grade:
+    correct: bool
+    expected: str  # the right answer as shown after answering
+    worked: str = ""  # numeric: the formula, with numbers, and the value
+
+
+# Parsing the bank
+
+def _load_file(path: Path, lesson: int) -> list[Question]:
+    try:
+        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
+        raise QuizFormatError(f"{path.name}: {err}") from None
+    out = []
+    for k, raw in enumerate(doc.get("questions", [])):
+        where = f"{path.name}: question {k + 1} ({raw.get('id', '?')})"
+        try:
+            out.append(_question(raw, lesson))
+        except (KeyError, TypeError, ValueError) as err:
+            raise QuizFormatError(f"{where}: {err}") from None
+    return out
+
+
+def _question(raw: dict, lesson: int) -> Question:
+    kind = raw["kind"]
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
+    fields = {k: raw[k] for k in ("prompt", "hint", "explanation")}
+    extra: dict = {}
+    if kind in ("choice", "formula"):
+        extra = {"choices": tuple(raw["choices"]), "answer": int(raw["answer"])}
+        if not 1 <= extra["answer"] <= len(extra["choices"]) or len(extra["choices"]) < 2:
+            raise ValueError("answer must number one of at least two choices (1-based)")
+    elif kind == "order":
+        extra = {"items": tuple(raw["items"])}
+        if len(extra["items"]) < 3:
+            raise ValueError("an order question needs at least three items")
+    else:
+        extra = {k: raw[k] for k in ("step", "symbol")}
+        extra.update({k: raw[k] for k in ("source", "seed", "image", "learning_rate", "relative", "absolute",
+                                          "figures") if k in raw})
+        if extra.get("source", "seed") not in SOURCES:
+            raise ValueError(f"source must be one of {', '.join(SOURCES)}")
+    return Question(lesson, str(raw["id"]), kind, **fields, **extra)
+
+
+@cache
+def load_bank(lang: str) -> dict[int, tuple[Question, ...]]:
+    """Every lesson's questions in one language (a QuizFormatError names a bad file)."""
+    folder = lessons_root() / lang
+    bank: dict[int, tuple[Question, ...]] = {}
+    for path in sorted(folder.glob("[0-9][0-9]-*.quiz.toml")):
+        lesson = int(path.name[:2])
+        bank[lesson] = tuple(_load_file(path, lesson))
+    return bank
+
+
+# Numeric questions: the engine computes the answer
+
+def _network_for(q: Question, workbench=None) -> tuple[Network, object, object, float]:
+    if q.source == "workbench" and workbench is not None and workbench.setup.network.layers == (12, 3, 2):
+        s = workbench.setup
+        return s.network, s.input, s.target, s.learning_rate
+    if q.source == "seed":
+        rng = random.Random(q.seed)
+        image = rng.randint(1, 64)
+        setup = presets.book(image)
+        return Network.random((12, 3, 2), q.seed, scale=0.8), setup.input, setup.target, q.learning_rate
+    setup = presets.book(q.image)
+    return setup.network, setup.input, setup.target, q.learning_rate
+
+
+def value_of(ref: Ref, ex: Explanation) -> tuple[str, float]:
+    """A quantity a step uses, as the question gives it (σ′(z) is given as z, to be worked out)."""
+    p = ex.pass_
+    q, l, j, i = ref.quantity, ref.layer, ref.j, ref.i
+    if q == "dsigma":
+        return Ref("z", l, j).symbol, float(p.z_of(l)[j - 1])
+    table = {
+        "x": lambda: p.a_of(1)[j - 1], "a": lambda: p.a_of(l)[j - 1], "z": lambda: p.z_of(l)[j - 1],
+        "delta": lambda: p.delta_of(l)[j - 1], "t": lambda: p.t[j - 1], "eta": lambda: ex.learning_rate,
+        "w": lambda: p.network.w(l, j, i), "b": lambda: p.network.b(l, j),
+        "grad_w": lambda: p.grad_w[l - 2][j - 1, i - 1], "grad_b": lambda: p.delta_of(l)[j - 1],
+        "C": lambda: p.cost,
+    }
+    return ref.symbol, float(table[q]())
+
+
+def make_numeric(q: Question, workbench=None) -> Numeric:
+    network, x, t, eta = _network_for(q, workbench)
+    ex = explain(network, x, t, eta)
+    step = next((s for s in ex.steps if s.kind == q.step and s.symbol == q.symbol), None)
+    if step is None:
+        raise QuizFormatError(f"{q.key}: no {q.step} step with symbol {q.symbol}")
+    givens = {}
+    for ref in step.uses:
+        symbol, value = value_of(ref, ex)
+        givens.setdefault(symbol, value)
+    return Numeric(q, tuple(Given(s, v) for s, v in givens.items()), step)
+
+
+# Answers
+
+def parse_answer(text: str) -> float:
+    """A number as people type it: 0.0123, .0123, 1.23e-2, -0.5, 0,0123 (comma as decimal mark)."""
+    cleaned = text.strip().replace("−", "-").replace(" ", "")
+    if not cleaned:
+        raise AnswerError("Type a number first.")
+    if "," in cleaned:
+        if "." in cleaned or cleaned.count(",") > 1:
+            raise AnswerError(f"{text!r} mixes decimal marks: write it like 0.0123 or 0,0123.")
+        cleaned = cleaned.replace(",", ".")
+    try:
+        value = float(cleaned)
+    except ValueError:
+        raise AnswerError(f"{text!r} is not a number: write it like 0.0123, -0.5 or 1.23e-2.") from None
+    if not math.isfinite(value):
+        raise AnswerError(f"{text!r} is not a finite number.")
+    return value
+
+
+def grade_numeric(n: Numeric, text: str) -> Grade:
+    value = parse_answer(text)  # AnswerError propagates: not an attempt
+    q = n.question
+    correct = abs(value - n.expected) <= max(q.absolute, q.relative * abs(n.expected))
+    worked = f"{n.step.formula}\n{' ' * len(n.step.symbol)} = {n.step.substituted}\n" \
+             f"{' ' * len(n.step.symbol)} = {number(n.expected, 6)}"
+    return Grade(correct, number(n.expected, q.figures), worked)
+
+
+def grade_choice(q: Question, text: str) -> Grade:
+    letters = "abcdefgh"[: len(q.choices)]
+    pick = text.strip().lower()
+    if pick.isdigit() and 1 <= int(pick) <= len(q.choices):
+        index = int(pick)
+    elif len(pick) == 1 and pick in letters:
+        index = letters.index(pick) + 1
+    else:
+        raise AnswerError(f"Answer with one of {', '.join(letters)}.")
+    return Grade(index == q.answer, f"{letters[q.answer - 1]}) {q.choices[q.answer - 1]}")
+
+
+def grade_order(q: Question, text: str) -> Grade:
+    """The learner types the shown items' numbers in the right order, e.g. "3142" or "3 1 4 2"."""
+    shown = q.shuffled_items()
+    digits = [c for c in text if not c.isspace() and c not in ",-"]
+    if sorted(digits) != [str(k) for k in range(1, len(shown) + 1)]:
+        raise AnswerError(f"Type each of the numbers 1 to {len(shown)} once, in the right order (e.g. "
+                          f"{''.join(str(k) for k in range(len(shown), 0, -1))}).")
+    given = tuple(shown[int(d) - 1] for d in digits)
+    right = "".join(str(shown.index(item) + 1) for item in q.items)
+    return Grade(given == q.items, right + ": " + " → ".join(q.items))
+
+
+@dataclass
+class BankReport:
+    counts: dict[tuple[int, str], int] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+
+def check_bank() -> BankReport:
+    """Every question parses and grades its own right answer as right; every lesson has
+    at least four questions in each language, with the same ids."""
+    from .lessons import load_lessons
+
+    report = BankReport()
+    banks = {}
+    for lang in LANGUAGES:
+        try:
+            banks[lang] = load_bank.__wrapped__(lang)
+        except QuizFormatError as err:
+            report.problems.append(f"{lang}: {err}")
+            banks[lang] = {}
+    for lesson in load_lessons("en"):
+        for lang in LANGUAGES:
+            questions = banks[lang].get(lesson.number, ())
+            report.counts[(lesson.number, lang)] = len(questions)
+            if len(questions) < 4:
+                report.problems.append(f"lesson {lesson.number} ({lang}): {len(questions)} questions, needs 4")
+            for q in questions:
+                report.problems += [f"{lang} {q.key}: {p}" for p in _self_check(q)]
+        ids = {lang: {q.id for q in banks[lang].get(lesson.number, ())} for lang in LANGUAGES}
+        if ids["en"] != ids["zh"]:
+            report.problems.append(f"lesson {lesson.number}: ids differ between en and zh: "
+                                   f"{sorted(ids['en'] ^ ids['zh'])}")
+    return report
+
+
+def _self_check(q: Question) -> list[str]:
+    try:
+        if q.kind == "numeric":
+            n = make_numeric(q)
+            rounded = f"{n.expected:.{q.figures}g}"
+            if not grade_numeric(n, rounded).correct:
+                return [f"the answer rounded to {q.figures} figures ({rounded}) fails its own tolerance"]
+        elif q.kind == "order":
+            shown = q.shuffled_items()
+            if not grade_order(q, "".join(str(shown.index(i) + 1) for i in q.items)).correct:
+                return ["the right order does not grade right"]
+        elif not grade_choice(q, str(q.answer)).correct:
+            return ["the right choice does not grade right"]
+    except (QuizFormatError, AnswerError, ValueError, StopIteration) as err:
+        return [str(err)]
+    return []

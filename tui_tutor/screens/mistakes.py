@@ -1,0 +1,36 @@
+"""A review of the questions whose latest answer was wrong, with the given answer."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+
+class MistakesScreen(ModalScreen):
+    BINDINGS = [Binding("escape,m,q", "dismiss", "Close")]
+    DEFAULT_CSS = """
+    MistakesScreen { align: center middle; }
+    MistakesScreen > VerticalScroll { width: 90%; height: 85%; border: round $accent; background: $surface;
+                                      padding: 0 1; }
+    """
+
+    def __init__(self, mistakes: list[tuple[int, str, str, str]]) -> None:
+        """``mistakes``: (lesson, question prompt, the learner's answer, the right answer)."""
+        super().__init__()
+        self._mistakes = mistakes
+
+    def compose(self) -> ComposeResult:
+        tr = self.app.tr
+        parts: list = [(tr("mistakes") + " — esc", "bold"), "\n\n"]
+        if not self._mistakes:
+            parts.append(tr("no_mistakes"))
+        for lesson, prompt, given, right in self._mistakes:
+            parts += [(f"{lesson}. ", "bold"), prompt, "\n",
+                      (f"   {tr('your_answer')}: {given}", "red"), "\n",
+                      (f"   {tr('expected', answer=right)}", "green"), "\n\n"]
+        with VerticalScroll():
+            yield Static(Content.assemble(*parts))
