@@ -28,6 +28,8 @@ def load_source(args: argparse.Namespace) -> Setup:
 def _with_input(setup: Setup, args: argparse.Namespace) -> Setup:
     """Replace the input and target by --image N or --pixels BITS where given."""
     image, pixels = getattr(args, "image", None), getattr(args, "pixels", None)
+    if getattr(args, "digit", None) is not None and pixels is None:
+        raise UsageError("--digit goes with --pixels")
     if image is not None:
         if setup.data is None:
             raise UsageError("--image needs a data set: the network file has no \"data\"")
@@ -47,8 +49,6 @@ def _with_input(setup: Setup, args: argparse.Namespace) -> Setup:
                                  "say which digit it shows with --digit 0 or --digit 1")
             digit = presets.book_labels()[matches[0]]
         return replace(setup, input=x, target=presets.target_for_digit(digit))
-    if getattr(args, "digit", None) is not None:
-        raise UsageError("--digit goes with --pixels")
     return setup
 
 

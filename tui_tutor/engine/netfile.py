@@ -38,9 +38,13 @@ class NetworkFileError(ValueError):
 def _number(value, path: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise NetworkFileError(path, f"expected a number, found {json.dumps(value)[:40]}")
-    if not math.isfinite(value):
+    try:
+        number = float(value)
+    except OverflowError:
+        raise NetworkFileError(path, "expected a finite number, found an integer too large for a float") from None
+    if not math.isfinite(number):
         raise NetworkFileError(path, f"expected a finite number, found {value}")
-    return float(value)
+    return number
 
 
 def _vector(value, length: int, path: str) -> list[float]:
@@ -129,10 +133,14 @@ def load_setup(path: str | Path) -> Setup:
         doc = json.loads(text)
     except json.JSONDecodeError as err:
         raise NetworkFileError("", f"{path}: not valid JSON: {err.msg} at line {err.lineno}, column {err.colno}") from None
+    except RecursionError:
+        raise NetworkFileError("", f"{path}: not a network file: JSON nested too deeply") from None
     try:
         return setup_from_dict(doc)
     except NetworkFileError as err:
-        raise NetworkFileError("", f"{path}: {err}") from None
+        wrapped = NetworkFileError("", f"{path}: {err}")
+        wrapped.path = err.path  # keep the JSON path for callers that point at the field
+        raise wrapped from None
 
 
 def network_to_dict(network: Network) -> dict:
@@ -146,7 +154,7 @@ def network_to_dict(network: Network) -> dict:
 def setup_to_dict(setup: Setup) -> dict:
     doc = network_to_dict(setup.network)
     doc.update(input=setup.input.tolist(), target=setup.target.tolist(), learning_rate=setup.learning_rate,
-               update_biases=setup.update_biases)
+               update_biases=setup.update_biases, epochs=setup.epochs)
     if setup.data is not None:
         doc["data"] = {"inputs": setup.data.inputs.tolist(), "targets": setup.data.targets.tolist()}
     return doc
