@@ -26,7 +26,7 @@ class HelpScreen(ModalScreen):
 
     def __init__(self, bindings: dict[str, ActiveBinding]) -> None:
         super().__init__()
-        self._bindings = bindings
+        self._shown_bindings = bindings
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
@@ -34,7 +34,7 @@ class HelpScreen(ModalScreen):
             table = DataTable(show_cursor=False, zebra_stripes=True)
             table.add_columns("key", "action")
             seen = set()
-            for key, active in self._bindings.items():
+            for key, active in self._shown_bindings.items():
                 binding: Binding = active.binding
                 if binding.system or not binding.description or (binding.description, key) in seen:
                     continue
