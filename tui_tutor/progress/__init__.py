@@ -1,0 +1,39 @@
+"""Saved progress: one SQLite file that serves one learner at home or many in the SSH lab.
+
+Every row carries the learner's name. The schema is a list of migration steps;
+``PRAGMA user_version`` says how many have run, and opening runs the rest in one
+write transaction. WAL mode, a 10 s busy timeout and ``BEGIN IMMEDIATE`` around
+every write let many processes write at once without losing a write.
+
+Nothing here raises at the learner: a damaged file is moved aside (never
+deleted) and a fresh one started; a folder that cannot be written gives a
+``NullStore``, the same API over an in-memory database, whose ``warning`` says
+that progress is not being saved and why.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+from .schema import MIGRATIONS, SCHEMA_VERSION
+from .store import DB_NAME, Answer, NullStore, ProgressStore, Score, default_user
+
+__all__ = ["DB_NAME", "ENV_VAR", "MIGRATIONS", "SCHEMA_VERSION", "Answer", "NullStore", "ProgressStore", "Score",
+           "data_dir", "default_user", "open_store"]
+
+ENV_VAR = "TUI_TUTOR_DATA_DIR"
+
+
+def data_dir(explicit: str | os.PathLike | None = None) -> Path:
+    """``--data-dir`` if given, else $TUI_TUTOR_DATA_DIR, else the platform's user data folder."""
+    chosen = explicit or os.environ.get(ENV_VAR) or platformdirs.user_data_dir("tui-tutor", appauthor=False)
+    return Path(chosen).expanduser()
+
+
+def open_store(directory: str | os.PathLike, user: str | None = None) -> tuple[ProgressStore, str | None]:
+    """The store in ``directory`` (created if need be) and a one-sentence warning, or None if all is well."""
+    store = ProgressStore.open(Path(directory) / DB_NAME, user or default_user())
+    return store, store.warning

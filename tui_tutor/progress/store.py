@@ -1,0 +1,250 @@
+"""One learner's progress in the shared database, and the in-memory stand-in used when it cannot be saved."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sqlite3
+import time
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .schema import BUSY_TIMEOUT, Corrupt, TooNew, connect, migrate, move_aside, transaction
+
+DB_NAME = "progress.sqlite3"
+
+
+def default_user() -> str:
+    """The login name, or "learner" when the system cannot tell."""
+    try:
+        return getpass.getuser() or "learner"
+    except Exception:  # OSError, KeyError or ImportError, depending on the platform and Python
+        return "learner"
+
+
+@dataclass(frozen=True)
+class Answer:
+    lesson: int
+    question_id: str
+    answer: str
+    correct: bool
+    seconds: float | None  # None for answers saved before the tutor timed them
+    when: float  # seconds since the epoch
+
+
+@dataclass(frozen=True)
+class Score:
+    right: int  # questions whose latest answer is right
+    answered: int  # questions answered at least once
+    total: int | None  # questions in the lesson, when the caller said
+
+    @property
+    def mastered(self) -> bool:
+        """Every question of the lesson answered, and right at its latest attempt."""
+        return bool(self.total) and self.right >= self.total
+
+
+def _why(path: Path, error: Exception) -> str:
+    detail = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+    return f"{path} cannot be written ({detail})"
+
+
+def _iso(t: float | None) -> str | None:
+    return None if t is None else datetime.fromtimestamp(t, timezone.utc).isoformat(timespec="seconds")
+
+
+class ProgressStore:
+    """One learner's view of the progress database. Open with ``ProgressStore.open`` or ``open_store``."""
+
+    def __init__(self, conn: sqlite3.Connection, user: str, path: Path | None = None) -> None:
+        self._conn, self.user, self.path = conn, user, path
+        self.warning: str | None = None  # one sentence for the learner, when something went wrong
+        self.reason: str | None = None  # why progress is not being saved (None while it is)
+
+    @classmethod
+    def open(cls, path: str | os.PathLike, user: str, *, busy_timeout: float = BUSY_TIMEOUT) -> ProgressStore:
+        """The store at ``path`` (its folder created if need be); a ``NullStore`` if it cannot be written.
+
+        A damaged file is moved aside and a fresh one started; ``warning`` then says so.
+        """
+        path, user = Path(path), (user or "").strip() or default_user()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            return NullStore(user, f"the folder {path.parent} cannot be created ({e.strerror or e})")
+        try:
+            warning = None
+            try:
+                conn = connect(path, busy_timeout)
+            except Corrupt as e:
+                moved = move_aside(path)
+                warning = (f"The progress database {path} was damaged ({e}), so it was kept as {moved.name} "
+                           f"and a fresh one was started.")
+                conn = connect(path, busy_timeout)
+        except TooNew as e:
+            return NullStore(user, f"{path} {e}")
+        except Corrupt as e:
+            return NullStore(user, f"{path} is damaged ({e})")
+        except (OSError, sqlite3.Error) as e:
+            return NullStore(user, _why(path, e))
+        store = cls(conn, user, path)
+        store.warning = warning
+        store._write()  # registers the learner, or notes why nothing can be saved
+        return store
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> ProgressStore:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.close()
+
+    def _write(self, *statements: tuple[str, tuple]) -> None:
+        """Run ``statements`` in one transaction and mark the learner as seen.
+
+        If the file stops taking writes (disk full, locked for longer than the
+        busy timeout), the store goes on in memory from a copy of what it held,
+        so nothing of this session is lost, and ``warning`` says so.
+        """
+        now = time.time()
+        user = ("INSERT INTO users VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET last_seen = excluded.last_seen",
+                (self.user, now, now))
+        try:
+            self._run(*statements, user)
+        except sqlite3.Error as e:
+            self._to_memory(_why(self.path or Path(DB_NAME), e))
+            self._run(*statements, user)
+
+    def _run(self, *statements: tuple[str, tuple]) -> None:
+        with transaction(self._conn) as c:
+            for sql, params in statements:
+                c.execute(sql, params)
+
+    def _to_memory(self, reason: str) -> None:
+        memory = sqlite3.connect(":memory:", isolation_level=None)
+        try:
+            self._conn.backup(memory)
+        except sqlite3.Error:
+            pass  # unreadable too: go on from nothing
+        migrate(memory)
+        self._conn.close()
+        self._conn, self.reason = memory, reason
+        self.warning = f"Progress is not being saved: {reason}."
+
+    def _rows(self, sql: str, *params) -> list[tuple]:
+        return self._conn.execute(sql, (self.user, *params)).fetchall()
+
+    # Lessons and state
+
+    def mark_lesson_read(self, lesson: int) -> None:
+        now = time.time()
+        sql = ("INSERT INTO lessons_read VALUES (?, ?, ?, ?)"
+               " ON CONFLICT (user, lesson) DO UPDATE SET last_read = excluded.last_read")
+        self._write((sql, (self.user, lesson, now, now)))
+
+    def lessons_read(self) -> set[int]:
+        return {row[0] for row in self._rows("SELECT lesson FROM lessons_read WHERE user = ?")}
+
+    def set_state(self, key: str, value: str) -> None:
+        """Remember ``value`` under ``key`` (e.g. "last_screen" → "quiz", "workbench" → its JSON)."""
+        sql = ("INSERT INTO state VALUES (?, ?, ?, ?)"
+               " ON CONFLICT (user, key) DO UPDATE SET value = excluded.value, updated = excluded.updated")
+        self._write((sql, (self.user, key, value, time.time())))
+
+    def get_state(self, key: str) -> str | None:
+        rows = self._rows("SELECT value FROM state WHERE user = ? AND key = ?", key)
+        return rows[0][0] if rows else None
+
+    # Quiz answers and scores
+
+    def record_answer(self, lesson: int, question_id: str, answer: str, correct: bool,
+                      seconds: float | None = None) -> None:
+        sql = ("INSERT INTO answers (user, lesson, question_id, answer, correct, answered_at, seconds)"
+               " VALUES (?, ?, ?, ?, ?, ?, ?)")
+        self._write((sql, (self.user, lesson, question_id, answer, bool(correct), time.time(), seconds)))
+
+    def answers(self, lesson: int | None = None) -> list[Answer]:
+        """This learner's answers, oldest first."""
+        sql = "SELECT lesson, question_id, answer, correct, seconds, answered_at FROM answers WHERE user = ?"
+        if lesson is None:
+            rows = self._rows(sql + " ORDER BY id")
+        else:
+            rows = self._rows(sql + " AND lesson = ? ORDER BY id", lesson)
+        return [Answer(*row[:3], bool(row[3]), *row[4:]) for row in rows]
+
+    def _latest(self) -> list[tuple[int, str, bool]]:
+        """(lesson, question id, latest answer right?) in the order first answered."""
+        rows = self._rows("SELECT a.lesson, a.question_id, a.correct FROM answers AS a JOIN"
+                          " (SELECT max(id) AS last, min(id) AS first FROM answers WHERE user = ?"
+                          "  GROUP BY lesson, question_id) AS g ON a.id = g.last ORDER BY g.first")
+        return [(n, q, bool(ok)) for n, q, ok in rows]
+
+    def lesson_scores(self, questions: Mapping[int, int | Collection[str]] | None = None) -> dict[int, Score]:
+        """Each lesson's score from the latest answer to each question.
+
+        ``questions`` gives a lesson's question count, or its question ids (then
+        answers to questions no longer in the bank don't count); it decides mastery.
+        """
+        questions = questions or {}
+        latest = self._latest()
+        out = {}
+        for lesson in sorted({n for n, _, _ in latest} | set(questions)):
+            spec = questions.get(lesson)
+            ids = None if spec is None or isinstance(spec, int) else set(spec)
+            mine = [ok for n, q, ok in latest if n == lesson and (ids is None or q in ids)]
+            out[lesson] = Score(sum(mine), len(mine), len(ids) if ids is not None else spec)
+        return out
+
+    def missed_questions(self, lesson: int) -> list[str]:
+        """Ids of the lesson's questions whose latest answer was wrong, in the order first answered."""
+        return [q for n, q, ok in self._latest() if n == lesson and not ok]
+
+    # Reports
+
+    def summary(self, questions: Mapping[int, int | Collection[str]] | None = None) -> dict:
+        """Everything about this learner as plain JSON data (``tui-tutor progress --format json``)."""
+        seen = self._rows("SELECT first_seen, last_seen FROM users WHERE name = ?")
+        first, last = seen[0] if seen else (None, None)
+        return {
+            "user": self.user,
+            "database": str(self.path) if self.path else None,
+            "saving": self.reason is None,
+            "first_seen": _iso(first),
+            "last_seen": _iso(last),
+            "lessons_read": sorted(self.lessons_read()),
+            "last_screen": self.get_state("last_screen"),
+            "answers": self._rows("SELECT count(*) FROM answers WHERE user = ?")[0][0],
+            "scores": {str(lesson): {"right": s.right, "answered": s.answered, "total": s.total,
+                                     "mastered": s.mastered} for lesson, s in self.lesson_scores(questions).items()},
+        }
+
+    def all_users_summary(self, questions: Mapping[int, int | Collection[str]] | None = None) -> list[dict]:
+        """Every learner's summary, by name (the lab report)."""
+        names = [row[0] for row in self._conn.execute("SELECT name FROM users ORDER BY name")]
+        stores = [ProgressStore(self._conn, name, self.path) for name in names]
+        for s in stores:
+            s.reason = self.reason
+        return [s.summary(questions) for s in stores]
+
+    def reset(self) -> None:
+        """Forget this learner's progress; other learners' stays."""
+        self._write(*((f"DELETE FROM {table} WHERE user = ?", (self.user,))
+                      for table in ("answers", "lessons_read", "state")),
+                    ("DELETE FROM users WHERE name = ?", (self.user,)))
+
+
+class NullStore(ProgressStore):
+    """The same API over an in-memory database: progress lasts for this session only."""
+
+    def __init__(self, user: str, reason: str) -> None:
+        """``reason``: why nothing can be saved, e.g. "/x/progress.sqlite3 cannot be written (Permission denied)"."""
+        conn = sqlite3.connect(":memory:", isolation_level=None)
+        migrate(conn)
+        super().__init__(conn, user)
+        self._write()
+        self.reason = reason
+        self.warning = f"Progress is not being saved: {reason}."
