@@ -1,0 +1,16 @@
+"""The SSH lab: one teacher's machine serves the tutor to a class over SSH.
+
+``lab serve`` runs an asyncssh server; each student who logs in gets their own
+tutor, in its own process on its own pseudo-terminal, with their own progress
+(``tui-tutor --data-dir DIR --user NAME --lab``), and nothing else: no shell, no
+commands, no file transfer, no forwarding. ``lab user`` keeps the class list
+(public keys, optional passwords), ``lab report`` prints what each student has
+done, and ``lab web`` serves the same tutor in a browser through textual-serve.
+
+Nothing here imports Textual: the tutor is always started as a separate process.
+
+Modules: ``cli`` (the commands), ``server`` (the lab: limits, log, start and
+stop), ``connection`` (logging in, refusals), ``channel`` (one SSH session and its
+tutor), ``session`` (a child process on its own pty), ``accounts`` and ``names``
+(the class list), ``hostkey``, ``report``, ``web``.
+"""

@@ -1,0 +1,247 @@
+"""One SSH session channel: a student's terminal joined to their own tutor.
+
+Bytes pass unchanged both ways (the channel is binary); the client's pty
+request gives the terminal type and size, window changes resize the tutor's
+pty. Only an interactive shell with a pty is served: exec requests and
+subsystems (sftp) are refused, a session without a pty is told why and closed.
+When the tutor ends badly, or the lab ends it (idle, shutdown), the client's
+terminal is put back in order (``RESET``) and told in one line.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import signal
+import time
+from typing import TYPE_CHECKING
+
+import asyncssh
+
+from .session import TutorProcess
+
+if TYPE_CHECKING:
+    from .server import LabConnection
+
+# Mouse reporting off, bracketed paste and focus events off, kitty keyboard off,
+# main screen, cursor visible, line wrap on, colours and styles reset.
+RESET = (b"\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1015l\x1b[?1006l\x1b[?1016l\x1b[?2004l\x1b[?2048l"
+         b"\x1b[?1004l\x1b[<u\x1b[?1049l\x1b[?25h\x1b[?7h\x1b[0m\r\n")
+NO_PTY = "tui-tutor lab: this server only runs the tutor, which needs a terminal: log in with `ssh -t`."
+FULL = "tui-tutor lab: the lab is full ({n} sessions); please try again in a few minutes."
+NOT_STARTED = "tui-tutor lab: the tutor could not be started; please tell your teacher."
+CRASHED = ("tui-tutor lab: the tutor stopped unexpectedly ({why}); what you had saved is kept. "
+           "Please log in again.")
+IDLE = "tui-tutor lab: closed after {minutes} without a key pressed; your progress is saved. Log in again to go on."
+SHUTDOWN = "tui-tutor lab: the lab is closing; your progress is saved. Goodbye!"
+
+_TERM = re.compile(r"[A-Za-z0-9._+-]{1,64}")
+_LOCALE = re.compile(r"([A-Za-z]{2,3}(?:_[A-Za-z]{2})?)(?:\.[A-Za-z0-9-]+)?(@[A-Za-z0-9]+)?")
+_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b.")
+_QUIT_CODES = {0, 130, -signal.SIGINT}  # the learner quit (or pressed Ctrl+C before the app took the keys)
+_PASSED_ENV = ("PATH", "HOME", "PYTHONPATH", "TMPDIR", "TZ")
+
+
+def _utf8_locale(value: str) -> str | None:
+    """The client's locale in UTF-8 ("zh_CN.GB18030" → "zh_CN.UTF-8"), or None if it is not one."""
+    if value in ("C", "POSIX") or value.upper() in ("C.UTF-8", "C.UTF8"):
+        return "C.UTF-8"
+    match = _LOCALE.fullmatch(value)
+    return f"{match.group(1)}.UTF-8{match.group(2) or ''}" if match else None
+
+
+def tutor_env(term: str | None, client_env: dict[str, str]) -> dict[str, str]:
+    """The tutor's environment: the client's TERM, a UTF-8 locale (the client's language if it sent one),
+    COLORTERM=truecolor when the client's terminal says it has true colour. Nothing else of the client's
+    and little of the server's; never COLUMNS/LINES (the pty's size is the truth)."""
+    env = {k: os.environ[k] for k in _PASSED_ENV if k in os.environ}
+    env["TERM"] = term if term and _TERM.fullmatch(term) else "xterm-256color"
+    env["LANG"] = "C.UTF-8"
+    env["PYTHONUTF8"] = "1"
+    for key, value in client_env.items():
+        if key == "LANG" or key.startswith("LC_") and re.fullmatch(r"LC_[A-Z]{1,16}", key):
+            locale = _utf8_locale(str(value))
+            if locale:
+                env[key] = locale
+    colorterm = str(client_env.get("COLORTERM", "")).lower()
+    if colorterm in ("truecolor", "24bit") or any(w in env["TERM"] for w in ("direct", "truecolor")):
+        env["COLORTERM"] = "truecolor"
+    return env
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return str(number)
+
+
+def last_line(output: bytes) -> str:
+    """The last line of text in some terminal output (for the log), escape sequences removed."""
+    text = _ANSI.sub("", output.decode("utf-8", "replace")).replace("\r", "\n")
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    return lines[-1][:200] if lines else ""
+
+
+def duration(seconds: float) -> str:
+    minutes, secs = divmod(int(seconds), 60)
+    return f"{minutes // 60}h{minutes % 60:02d}m" if minutes >= 60 else f"{minutes}m{secs:02d}s"
+
+
+class LabSession(asyncssh.SSHServerSession):
+    """The server side of one session channel."""
+
+    def __init__(self, owner: LabConnection) -> None:
+        self.owner, self.lab = owner, owner.lab
+        self.chan: asyncssh.SSHServerChannel | None = None
+        self.term: str | None = None
+        self.size = (80, 24, 0, 0)
+        self.tutor: TutorProcess | None = None
+        self.started = self.last_input = time.monotonic()
+        self.end_reason: str | None = None  # why the lab ended it: dropped, eof, idle, shutdown
+        self._end_how: tuple[int, float | None] = (signal.SIGHUP, None)
+        self._early = bytearray()  # keys typed before the tutor was started
+        self.task: asyncio.Task | None = None
+        self._open = True
+
+    # What the client asks for
+
+    def connection_made(self, chan) -> None:
+        self.chan = chan
+
+    def pty_requested(self, term_type, term_size, term_modes) -> bool:
+        self.term = term_type or "xterm-256color"
+        width, height, xpixels, ypixels = term_size
+        self.size = (width or 80, height or 24, xpixels, ypixels)  # 0: the client does not know
+        return True
+
+    def shell_requested(self) -> bool:
+        return True
+
+    def exec_requested(self, command: str) -> bool:
+        self.lab.refused(self.owner, f"exec request ({command[:60]!r})")
+        return False
+
+    def subsystem_requested(self, subsystem: str) -> bool:
+        self.lab.refused(self.owner, f"subsystem request ({subsystem[:30]})")
+        return False
+
+    def session_started(self) -> None:
+        self.task = asyncio.get_running_loop().create_task(self.run())
+
+    def data_received(self, data: bytes, datatype) -> None:
+        self.last_input = time.monotonic()
+        if self.tutor is not None:
+            self.tutor.write(data)
+        elif len(self._early) < 4096:
+            self._early += data
+
+    def terminal_size_changed(self, width: int, height: int, pixwidth: int, pixheight: int) -> None:
+        if not (width and height):
+            return
+        self.size = (width, height, pixwidth, pixheight)
+        if self.tutor is not None:
+            self.tutor.resize(width, height, pixwidth, pixheight)
+
+    def eof_received(self) -> bool:
+        self.end("eof")  # nothing more can be typed
+        return True
+
+    def break_received(self, msec: int) -> bool:
+        return False
+
+    def pause_writing(self) -> None:
+        if self.tutor is not None:
+            self.tutor.pause_output()
+
+    def resume_writing(self) -> None:
+        if self.tutor is not None:
+            self.tutor.resume_output()
+
+    def connection_lost(self, exc) -> None:
+        self._open = False
+        self.end("dropped")
+
+    # Running the tutor
+
+    def _write(self, data: bytes) -> None:
+        if self._open and self.chan is not None:
+            try:
+                self.chan.write(data)
+            except (BrokenPipeError, ConnectionError, OSError):
+                self._open = False
+
+    def _say(self, message: str, reset: bool = False) -> None:
+        self._write((RESET if reset else b"") + message.encode() + b"\r\n")
+
+    def _exit(self, status: int) -> None:
+        if self._open and self.chan is not None:
+            try:
+                self.chan.exit(status)
+            except (BrokenPipeError, ConnectionError, OSError):
+                pass
+            self._open = False
+
+    def end(self, reason: str, first: int = signal.SIGHUP, grace: float | None = None) -> None:
+        """Ends the tutor, if running, for ``reason``; ``run`` then finishes the session."""
+        if self.end_reason is None:
+            self.end_reason, self._end_how = reason, (first, grace)
+        first, grace = self._end_how
+        if self.tutor is not None and self.tutor.running and not self.tutor.stopping:
+            asyncio.get_running_loop().create_task(
+                self.tutor.stop(grace if grace is not None else self.lab.config.stop_grace, first))
+
+    async def run(self) -> None:
+        if self.term is None:
+            self._say(NO_PTY)
+            self.lab.refused(self.owner, "session without a pty")
+            return self._exit(1)
+        if self.lab.closing:
+            self._say(SHUTDOWN)
+            return self._exit(1)
+        if not self.lab.take_slot(self):
+            self._say(FULL.format(n=self.lab.config.max_sessions))
+            self.lab.refused(self.owner, f"lab full ({self.lab.config.max_sessions} sessions)")
+            return self._exit(1)
+        try:
+            await self._serve()
+        finally:
+            self.lab.release_slot(self)
+
+    async def _serve(self) -> None:
+        owner, lab = self.owner, self.lab
+        if self.end_reason is not None:  # the client has gone already
+            return
+        argv = [*lab.config.tutor_command, "--data-dir", str(lab.config.data_dir), "--user", owner.name, "--lab"]
+        env = tutor_env(self.term, dict(self.chan.get_environment()))
+        try:
+            self.tutor = TutorProcess(argv, env, self.size, self._write)
+            self.tutor.start()
+        except OSError as e:
+            lab.log(f"error user={owner.name} from={owner.addr} could not start the tutor: {e}")
+            self._say(NOT_STARTED)
+            return self._exit(1)
+        if self.end_reason is not None:  # the client left, or the lab began to close, while it started
+            self.end(self.end_reason)
+        self.tutor.write(bytes(self._early))
+        lab.log(f"start user={owner.name} from={owner.addr} pid={self.tutor.pid} term={env['TERM']} "
+                f"size={self.size[0]}x{self.size[1]}")
+        code = await self.tutor.wait()
+        reason = self.end_reason
+        if reason is None and code in _QUIT_CODES:
+            reason = "quit"
+        elif reason is None:
+            why = f"exit status {code}" if code >= 0 else f"signal {_signal_name(-code)}"
+            reason = f"crash ({why})"
+            lab.log(f"crash user={owner.name} from={owner.addr} pid={self.tutor.pid} {why} "
+                    f"last output: {last_line(bytes(self.tutor.tail))!r}")
+            self._say(CRASHED.format(why=why), reset=True)
+        elif reason == "idle":
+            minutes = lab.config.idle_timeout / 60
+            self._say(IDLE.format(minutes=f"{minutes:g} minute{'s' if minutes != 1 else ''}"), reset=True)
+        elif reason == "shutdown":
+            self._say(SHUTDOWN, reset=True)
+        lab.log(f"end user={owner.name} from={owner.addr} pid={self.tutor.pid} "
+                f"after={duration(time.monotonic() - self.started)} why={reason}")
+        self._exit(0 if reason == "quit" else 1)

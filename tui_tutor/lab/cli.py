@@ -1,0 +1,245 @@
+"""`tui-tutor lab …`: serve the tutor over SSH, keep the class list, report, serve it on the web.
+
+``add_lab_parser(subparsers)`` registers the commands; ``run_lab(args)`` runs
+one and returns the exit status: 0, 1 when something went wrong while running,
+2 for bad input (one line on stderr, like the rest of the CLI).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import shlex
+import sys
+from pathlib import Path
+
+EXIT_USAGE = 2
+_SUPPRESS = argparse.SUPPRESS
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"port must be a number, not {text!r}") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"port must be from 1 to 65535 (0: any free port), not {value}")
+    return value
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected 1 or more, not {value}")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, not {text!r}") from None
+    if not 0 <= value < 10**7:
+        raise argparse.ArgumentTypeError(f"expected 0 (never) or a positive number of seconds, not {text!r}")
+    return value
+
+
+def _data_dir_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--data-dir", metavar="DIR", default=_SUPPRESS,
+                   help="the lab's folder: progress, class list, host key, log "
+                        "(default: $TUI_TUTOR_DATA_DIR or the user data folder)")
+
+
+def add_lab_parser(subparsers) -> argparse.ArgumentParser:
+    lab = subparsers.add_parser("lab", help="serve the tutor to a class over SSH",
+                                description="A lab machine for a class: each student logs in with ssh and gets "
+                                            "their own tutor with their own progress, and nothing else.")
+    sub = lab.add_subparsers(dest="lab_command", metavar="LAB_COMMAND", required=True)
+
+    p = sub.add_parser("serve", help="run the SSH server",
+                       description="Runs the SSH server until Ctrl+C or SIGTERM. Students log in with "
+                                   "`ssh -p PORT NAME@HOST`. The host key is made on first start; its "
+                                   "fingerprint is printed so students can check it.")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1; "
+                                                       "0.0.0.0 for the class network)")
+    p.add_argument("--port", type=_port, default=2222, help="port (default 2222)")
+    _data_dir_option(p)
+    p.add_argument("--guest", action="store_true",
+                   help="let anyone in, under a name they type (kept as guest-NAME)")
+    p.add_argument("--max-sessions", type=_count, default=64, metavar="N", help="sessions at once (default 64)")
+    p.add_argument("--idle-timeout", type=_seconds, default=1800, metavar="SECONDS",
+                   help="end a session after this long without a key pressed (default 1800; 0: never)")
+    p.add_argument("--login-timeout", type=_seconds, default=60, metavar="SECONDS",
+                   help="time allowed to log in (default 60)")
+    p.add_argument("--tutor-command", default=None, help=_SUPPRESS)  # tests: a stand-in for the tutor
+
+    p = sub.add_parser("user", help="the class list: add, list, remove, import",
+                       description="Who may log in: public keys (several per student) and optional passwords.")
+    users = p.add_subparsers(dest="user_command", metavar="USER_COMMAND", required=True)
+    q = users.add_parser("add", help="add a student, or keys or a password to one",
+                         description="Adds a student, or more keys or a new password to one already there.")
+    q.add_argument("name", metavar="NAME", help="letters, digits, . _ - (up to 32)")
+    q.add_argument("--key", action="append", default=[], metavar="FILE", help="a public key file (repeatable)")
+    q.add_argument("--password", action="store_true",
+                   help="set a password (asked twice; read from standard input when it is not a terminal)")
+    _data_dir_option(q)
+    q = users.add_parser("list", help="list the students")
+    _data_dir_option(q)
+    q = users.add_parser("remove", help="remove a student (their progress stays)")
+    q.add_argument("name", metavar="NAME")
+    _data_dir_option(q)
+    q = users.add_parser("import", help="add a class at once",
+                         description="Adds students from a folder of NAME.pub files, or from one "
+                                     "authorized_keys-style file whose key comments are the names.")
+    q.add_argument("path", metavar="PATH")
+    _data_dir_option(q)
+
+    p = sub.add_parser("report", help="each student's lessons read, quiz scores and last visit")
+    _data_dir_option(p)
+    p.add_argument("--format", choices=("text", "csv", "json"), default="text")
+
+    p = sub.add_parser("web", help="serve the tutor in a browser (textual-serve; no login of its own)",
+                       description="Serves the tutor in a browser through textual-serve. It has no login: "
+                                   "keep it on the loopback address unless the network is trusted.")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=_port, default=8000, help="port (default 8000)")
+    p.add_argument("--public-url", default=None, help="the address browsers use, if not http://HOST:PORT")
+    p.add_argument("--user", dest="web_user", default="web", metavar="NAME",
+                   help="whose progress the browser sessions keep (default: web)")
+    _data_dir_option(p)
+    return lab
+
+
+def _error(message: str) -> int:
+    print(f"tui-tutor: error: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _data_dir(args) -> Path:
+    from ..progress import data_dir
+
+    return data_dir(getattr(args, "data_dir", None))
+
+
+def run_lab(args) -> int:
+    from .names import AccountError
+
+    if args.lab_command in ("serve", "user"):
+        try:
+            import asyncssh  # noqa: F401
+        except ImportError:
+            print("tui-tutor: error: the SSH lab needs asyncssh: pip install 'tui-tutor[lab]'", file=sys.stderr)
+            return 1
+    try:
+        if args.lab_command == "serve":
+            return _serve(args)
+        if args.lab_command == "user":
+            return _user(args)
+        if args.lab_command == "report":
+            from .report import run_report
+
+            return run_report(_data_dir(args), args.format)
+        if args.lab_command == "web":
+            from .web import run_web
+
+            return run_web(args.host, args.port, _data_dir(args), args.web_user, args.public_url)
+    except AccountError as e:
+        return _error(str(e))
+    return _error(f"unknown lab command {args.lab_command!r}")
+
+
+def _serve(args) -> int:
+    import asyncio
+
+    from .server import LabConfig, serve
+
+    config = LabConfig(data_dir=_data_dir(args), host=args.host, port=args.port, guest=args.guest,
+                       max_sessions=args.max_sessions, idle_timeout=args.idle_timeout,
+                       login_timeout=args.login_timeout)
+    if args.tutor_command:
+        config.tutor_command = shlex.split(args.tutor_command)
+
+    def ready(lab) -> None:
+        where = "this machine only (--host 0.0.0.0 to serve the class network)" \
+            if args.host in ("127.0.0.1", "localhost", "::1") else args.host
+        print(f"tui-tutor lab: serving on {args.host} port {lab.port}: {where}", flush=True)
+        print(f"host key fingerprint: {lab.fingerprint} (ED25519); students can check it when ssh first asks",
+              flush=True)
+        print(f"students log in with: ssh -p {lab.port} NAME@<this machine>   "
+              f"({len(lab.accounts.users)} in the class list; Ctrl+C stops)", flush=True)
+        if not lab.accounts.users and not args.guest:
+            print("nobody can log in yet: add students with `tui-tutor lab user add NAME --key FILE` "
+                  "or `tui-tutor lab user import PATH`, or serve with --guest", flush=True)
+
+    try:
+        return asyncio.run(serve(config, ready))
+    except OSError as e:
+        print(f"tui-tutor: error: cannot serve on {args.host} port {args.port}: {e.strerror or e}", file=sys.stderr)
+        return 1
+
+
+def _read_password() -> str:
+    from .names import AccountError
+
+    if sys.stdin.isatty():
+        first = getpass.getpass("Password: ")
+        if getpass.getpass("Same password again: ") != first:
+            raise AccountError("the two passwords differ; nothing was changed")
+    else:
+        first = sys.stdin.readline().rstrip("\r\n")
+    if len(first) < 8:
+        raise AccountError("a password needs at least 8 characters; nothing was changed")
+    return first
+
+
+def _user(args) -> int:
+    from .accounts import Accounts, fingerprint, hash_password, keys_to_import, read_key_file
+    from .names import GUEST_PREFIX, AccountError, validate_name
+
+    accounts = Accounts(_data_dir(args))
+    if args.user_command == "list":
+        if not accounts.users:
+            print("no students yet: add them with `tui-tutor lab user add NAME --key FILE` or `lab user import`")
+        for name, account in sorted(accounts.users.items()):
+            keys = account.public_keys()
+            prints = ", ".join(fingerprint(k) for k in keys)
+            print(f"{name}\t{len(keys)} key{'s' if len(keys) != 1 else ''}{' (' + prints + ')' if keys else ''}"
+                  f"\t{'password' if account.password else 'no password'}")
+        return 0
+    if args.user_command == "remove":
+        with accounts.editing():
+            accounts.remove(args.name)
+        print(f"removed {args.name} (their progress stays in the database)")
+        return 0
+    if args.user_command == "add":
+        name = validate_name(args.name)
+        if name.startswith(GUEST_PREFIX):
+            raise AccountError(f"names starting with {GUEST_PREFIX} are kept for --guest logins")
+        if not args.key and not args.password:
+            raise AccountError("give --key FILE or --password: a student with neither could never log in")
+        keys = [k for path in args.key for k in read_key_file(path)]  # all read before anything is changed
+        password = hash_password(_read_password()) if args.password else None
+        with accounts.editing():
+            account = accounts.account(name, create=True)
+            new = account.add_keys(keys)
+            if password:
+                account.password = password
+        print(f"{name}: {new} new key{'s' if new != 1 else ''}, {len(account.keys)} in all"
+              f"{', password set' if password else ''}")
+        return 0
+    if args.user_command == "import":
+        found = keys_to_import(args.path)
+        for name in found:
+            if name.startswith(GUEST_PREFIX):
+                raise AccountError(f"{name}: names starting with {GUEST_PREFIX} are kept for --guest logins")
+        added = new_keys = 0
+        with accounts.editing():
+            for name, keys in found.items():
+                added += name not in accounts.users
+                new_keys += accounts.account(name, create=True).add_keys(keys)
+        print(f"imported {len(found)} student(s) ({added} new) with {new_keys} new key(s)")
+        return 0
+    raise AccountError(f"unknown user command {args.user_command!r}")

@@ -1,0 +1,162 @@
+"""One client's connection: logging in, and refusing everything but a session.
+
+Public-key login against the class list; password login for students given a
+password; with ``--guest``, anyone may log in by keyboard-interactive under a
+name they type (kept as guest-NAME). Failed logins are counted per address
+(``Lab.note_failure``); a blocked address is told so and disconnected.
+TCP and Unix forwarding, both ways, are refused here; exec and subsystems in
+``channel``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import TYPE_CHECKING
+
+import asyncssh
+
+from .accounts import fingerprint, verify_password
+from .channel import LabSession, duration
+from .names import GUEST_PREFIX, is_valid_name
+
+if TYPE_CHECKING:
+    from .server import Lab
+
+
+class LabConnection(asyncssh.SSHServer):
+    def __init__(self, lab: Lab) -> None:
+        self.lab = lab
+        self.conn = None
+        self.addr = "?"
+        self.user: str | None = None  # the SSH user name
+        self.name: str | None = None  # whose progress: the account, or guest-NAME
+        self.method = ""
+        self.key_fp = ""
+        self.offered: list[str] = []  # fingerprints of keys that did not match
+        self.problem = ""  # why the last attempt failed
+        self.authed = self.tried = False
+        self.since = time.monotonic()
+        self._guest_tries = 0
+        self.failures = 0  # failed attempts counted while connected
+
+    def connection_made(self, conn) -> None:
+        self.conn = conn
+        peer = conn.get_extra_info("peername") or ("?", 0)
+        self.addr = str(peer[0])
+        if len(self.lab.connections) >= 2 * self.lab.config.max_sessions + 32:  # a flood, not a class
+            self.lab.refused(self, "too many connections")
+            asyncio.get_running_loop().call_soon(conn.abort)
+            return
+        self.lab.connections.add(self)
+
+    def connection_lost(self, exc) -> None:
+        self.lab.connections.discard(self)
+        if self.authed:
+            self.lab.log(f"logout user={self.name} from={self.addr} key={self.key_fp or '-'} "
+                         f"duration={duration(time.monotonic() - self.since)}")
+        elif self.tried or exc is not None:
+            why = self.problem or (f"no matching key (offered {', '.join(self.offered[:3])})" if self.offered
+                                   else str(exc) if exc else "left before logging in")
+            self.lab.refused(self, why)
+            if self.tried and not self.failures and not self.lab.blocked_for(self.addr):
+                self.lab.note_failure(self.addr)  # once a connection; wrong passwords were counted each
+
+    # Authentication
+
+    def begin_auth(self, username: str) -> bool:
+        self.tried, self.user = True, username
+        self.lab.reload_accounts()
+        wait = self.lab.blocked_for(self.addr)
+        if wait:
+            self.problem = "address blocked after too many failed logins"
+            raise asyncssh.PermissionDenied(
+                f"too many failed logins from {self.addr}; try again in {wait:.0f} seconds")
+        if username not in self.lab.accounts.users and not self.lab.config.guest:
+            self.problem = "unknown user"
+        return True
+
+    def auth_completed(self) -> None:
+        self.authed, self.since = True, time.monotonic()
+        if self.name is None:  # cannot happen: every way in sets it
+            self.name = self.user
+        self.lab.log(f"login user={self.name} from={self.addr} key={self.key_fp or '-'} method={self.method}")
+
+    def public_key_auth_supported(self) -> bool:
+        return True
+
+    def validate_public_key(self, username: str, key: asyncssh.SSHKey) -> bool:
+        if self.lab.blocked_for(self.addr):
+            return False
+        if self.lab.accounts.has_key(username, key):
+            self.name, self.method, self.key_fp = username, "publickey", fingerprint(key)
+            return True
+        if fingerprint(key) not in self.offered:
+            self.offered.append(fingerprint(key))
+        return False
+
+    def password_auth_supported(self) -> bool:
+        return self.lab.accounts.any_password()
+
+    async def validate_password(self, username: str, password: str) -> bool:
+        if self.lab.blocked_for(self.addr):
+            return False
+        stored = self.lab.accounts.password_hash(username)
+        ok = await asyncio.get_running_loop().run_in_executor(None, verify_password, password, stored)
+        if ok:
+            self.name, self.method, self.problem = username, "password", ""
+        else:
+            self.problem = "wrong password" if stored else "unknown user or no password set"
+            self.failures += 1
+            self.lab.note_failure(self.addr)
+        return ok
+
+    def kbdint_auth_supported(self) -> bool:
+        return self.lab.config.guest  # only guests are asked anything; passwords go by "password"
+
+    def get_kbdint_challenge(self, username: str, lang: str, submethods: str):
+        if username in self.lab.accounts.users or self.lab.blocked_for(self.addr):
+            return False  # a registered name logs in with its key or password
+        return self._guest_prompt(username, "")
+
+    def _guest_prompt(self, username: str, error: str):
+        default = username if _valid_guest(username) else ""
+        prompt = f"Your name [{default}]: " if default else "Your name: "
+        text = "Welcome to the tutor! Your progress is kept under the name you type (letters, digits, . _ -)."
+        return "tui-tutor lab", (error + "\n" if error else "") + text, "", [(prompt, True)]
+
+    def validate_kbdint_response(self, username: str, responses):
+        typed = (responses[0] if responses else "").strip() or (username if _valid_guest(username) else "")
+        if _valid_guest(typed):
+            self.name, self.method, self.problem = GUEST_PREFIX + typed, "guest", ""
+            return True
+        self._guest_tries += 1
+        self.problem = f"bad guest name {typed[:40]!r}"
+        if self._guest_tries >= 3:
+            return False
+        return self._guest_prompt(username, f"{typed[:40]!r} won't do: use letters, digits, . _ - (up to 26).")
+
+    # Sessions and everything else
+
+    def session_requested(self):
+        return LabSession(self)
+
+    def connection_requested(self, dest_host, dest_port, orig_host, orig_port):
+        self.lab.refused(self, f"port forwarding to {dest_host}:{dest_port}")
+        return False
+
+    def server_requested(self, listen_host, listen_port):
+        self.lab.refused(self, f"remote port forwarding from {listen_host}:{listen_port}")
+        return False
+
+    def unix_connection_requested(self, dest_path):
+        self.lab.refused(self, "Unix socket forwarding")
+        return False
+
+    def unix_server_requested(self, listen_path):
+        self.lab.refused(self, "remote Unix socket forwarding")
+        return False
+
+
+def _valid_guest(name: str) -> bool:
+    return bool(name) and is_valid_name(GUEST_PREFIX + name)

@@ -1,0 +1,229 @@
+"""One tutor on its own pseudo-terminal, as a child process of the lab server.
+
+The child starts in a new session (``start_new_session``) and makes the pty's
+slave side its controlling terminal (TIOCSCTTY, done by a one-line launcher that
+then execs the tutor, so the pid stays), so it is the terminal's foreground process group: a TIOCSWINSZ on the
+master then sends it SIGWINCH, as a resize of a real terminal does. Its output
+is read from the master without blocking and handed to ``on_output``; input is
+written to the master through a small buffer, so a tutor that stops reading
+never blocks the server.
+
+Ending it: SIGHUP to its process group, then SIGTERM, then SIGKILL, each after
+a grace period; when the leader has exited, what is left of its group is
+killed before the leader is reaped (so the group id cannot have been reused).
+Exit is noticed through a pidfd where Linux has them, else by polling.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import errno
+import fcntl
+import os
+import signal
+import struct
+import subprocess
+import sys
+import termios
+from collections.abc import Callable, Mapping, Sequence
+
+_READ_SIZE = 65536
+_POLL = 0.1  # seconds between exit checks where there is no pidfd
+
+
+# Run by the child's own interpreter (not a preexec_fn, which is unsafe beside the server's threads):
+# after setsid, make the pty on fd 0 the controlling terminal, then become the tutor (same pid).
+_LAUNCHER = ("import fcntl, os, sys, termios; fcntl.ioctl(0, termios.TIOCSCTTY, 0); "
+             "os.execvp(sys.argv[1], sys.argv[1:])")
+
+
+def _home(env: Mapping[str, str]) -> str:
+    home = env.get("HOME", "")
+    return home if home and os.path.isdir(home) else "/"
+
+
+def set_window_size(fd: int, cols: int, rows: int, xpixels: int = 0, ypixels: int = 0) -> None:
+    cols, rows = max(1, min(int(cols), 0xFFFF)), max(1, min(int(rows), 0xFFFF))
+    size = struct.pack("HHHH", rows, cols, min(int(xpixels), 0xFFFF), min(int(ypixels), 0xFFFF))
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, size)
+
+
+class TutorProcess:
+    """A child process on a fresh pty. ``await start()``, then ``write``/``resize``; ``await stop()`` to end it."""
+
+    def __init__(self, argv: Sequence[str], env: Mapping[str, str], size: tuple[int, int, int, int],
+                 on_output: Callable[[bytes], None]) -> None:
+        self.argv, self.env, self.size = list(argv), dict(env), size
+        self.on_output = on_output
+        self.pid: int | None = None
+        self.returncode: int | None = None
+        self.stopping = False  # set once we asked it to end (so its exit is not a crash)
+        self.tail = bytearray()  # the last few KiB of output, for the log when it crashes
+        self._loop = asyncio.get_running_loop()
+        self._popen: subprocess.Popen | None = None
+        self._master: int | None = None
+        self._pidfd: int | None = None
+        self._pending = bytearray()
+        self._reading = False
+        self._paused = False
+        self._exited = self._loop.create_future()
+        self._poller: asyncio.Task | None = None
+
+    def start(self) -> None:
+        master, slave = os.openpty()
+        try:
+            set_window_size(slave, *self.size)
+            self._popen = subprocess.Popen(
+                [sys.executable, "-I", "-S", "-c", _LAUNCHER, *self.argv], stdin=slave, stdout=slave, stderr=slave,
+                env=self.env, close_fds=True, start_new_session=True, cwd=_home(self.env))
+        except BaseException:
+            os.close(master)
+            raise
+        finally:
+            os.close(slave)
+        self.pid = self._popen.pid
+        self._master = master
+        os.set_blocking(master, False)
+        self._resume_reading()
+        try:
+            self._pidfd = os.pidfd_open(self.pid)
+        except (AttributeError, OSError):
+            self._poller = self._loop.create_task(self._poll_exit())
+        else:
+            self._loop.add_reader(self._pidfd, self._leader_exited)
+
+    @property
+    def running(self) -> bool:
+        return self.pid is not None and not self._exited.done()
+
+    # Output: master → on_output
+
+    def _resume_reading(self) -> None:
+        if self._master is not None and not self._reading and not self._paused:
+            self._loop.add_reader(self._master, self._read)
+            self._reading = True
+
+    def _stop_reading(self) -> None:
+        if self._master is not None and self._reading:
+            self._loop.remove_reader(self._master)
+            self._reading = False
+
+    def pause_output(self) -> None:
+        """The client is not keeping up: stop reading, so the tutor's own writes wait."""
+        self._paused = True
+        self._stop_reading()
+
+    def resume_output(self) -> None:
+        self._paused = False
+        self._resume_reading()
+
+    def _read(self) -> bool:
+        """Reads what the master has; False when the slave side is closed (EIO) or nothing came."""
+        try:
+            data = os.read(self._master, _READ_SIZE)
+        except BlockingIOError:
+            return False
+        except OSError as e:  # EIO: every slave fd is closed, the tutor is gone or going
+            if e.errno != errno.EIO:
+                raise
+            data = b""
+        if not data:
+            self._stop_reading()
+            return False
+        self.tail += data
+        del self.tail[:-4096]
+        self.on_output(data)
+        return True
+
+    # Input and size: client → master
+
+    def write(self, data: bytes) -> None:
+        if self._master is None or not data:
+            return
+        if not self._pending:
+            try:
+                written = os.write(self._master, data)
+            except BlockingIOError:
+                written = 0
+            except OSError:
+                return  # the tutor is gone; its exit is on its way
+            data = data[written:]
+            if not data:
+                return
+            self._loop.add_writer(self._master, self._flush)
+        self._pending += data
+        if len(self._pending) > 1 << 20:  # a tutor that stopped reading for a megabyte of keys: drop the rest
+            del self._pending[1 << 20:]
+
+    def _flush(self) -> None:
+        try:
+            written = os.write(self._master, self._pending)
+        except BlockingIOError:
+            return
+        except OSError:
+            written = len(self._pending)
+        del self._pending[:written]
+        if not self._pending:
+            self._loop.remove_writer(self._master)
+
+    def resize(self, cols: int, rows: int, xpixels: int = 0, ypixels: int = 0) -> None:
+        self.size = (cols, rows, xpixels, ypixels)
+        if self._master is not None and cols and rows:
+            with contextlib.suppress(OSError):
+                set_window_size(self._master, cols, rows, xpixels, ypixels)
+
+    # Exit
+
+    def _leader_exited(self) -> None:
+        """The leader has exited (not yet reaped): end its group, drain the pty, reap it."""
+        if self._exited.done():
+            return
+        self.signal_group(signal.SIGKILL)  # stragglers; the unreaped leader keeps the group id ours
+        if self._master is not None:
+            for _ in range(64):  # the last frames and a traceback, if any; bounded
+                if not self._read():
+                    break
+        self.returncode = self._popen.wait()
+        self._close()
+        self._exited.set_result(self.returncode)
+
+    async def _poll_exit(self) -> None:
+        while self._popen.poll() is None:  # poll() reaps it: kill stragglers through the pgid first
+            await asyncio.sleep(_POLL)
+        self._leader_exited()
+
+    def _close(self) -> None:
+        if self._pidfd is not None:
+            self._loop.remove_reader(self._pidfd)
+            os.close(self._pidfd)
+            self._pidfd = None
+        if self._master is not None:
+            self._stop_reading()
+            if self._pending:
+                self._loop.remove_writer(self._master)
+                self._pending.clear()
+            os.close(self._master)
+            self._master = None
+
+    def signal_group(self, sig: int) -> None:
+        if self.pid is not None and not self._exited.done():
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self.pid, sig)
+
+    async def wait(self) -> int:
+        return await asyncio.shield(self._exited)
+
+    async def stop(self, grace: float = 2.0, first: int = signal.SIGHUP) -> int:
+        """Ends the tutor: ``first`` (SIGHUP, or SIGTERM at shutdown), then SIGTERM, then SIGKILL."""
+        self.stopping = True
+        if self.pid is None:
+            return 0
+        order = [signal.SIGHUP, signal.SIGTERM, signal.SIGKILL]
+        for sig in order[order.index(first):]:
+            if self._exited.done():
+                break
+            self.signal_group(sig)
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(asyncio.shield(self._exited), grace if sig != signal.SIGKILL else 5.0)
+        return await self.wait()
