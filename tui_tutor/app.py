@@ -63,8 +63,11 @@ class TutorApp(App):
                 self.workbench = restored
         last = self.store.get_state("last_screen")
         self.action_open(self._start or (last if last in self.MODES else "lessons"))
-        if self._store_warning:
-            self.notify(self.tr("not_saving", why=self._store_warning), severity="warning", timeout=10)
+        reason = getattr(self.store, "reason", None)
+        if reason:  # the store runs in memory: say why in the learner's language
+            self.notify(self.tr("not_saving", why=reason), severity="warning", timeout=10)
+        elif self._store_warning:  # already a whole sentence (e.g. a damaged file kept aside)
+            self.notify(self._store_warning, severity="warning", timeout=10)
 
     # Progress: screens ask the app, the app asks the store
 

@@ -15,8 +15,17 @@ from textual.widgets import Footer, Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..curriculum.lessons import load_lessons
-from ..curriculum.quiz import AnswerError, Grade, Numeric, Question, grade_choice, grade_numeric, grade_order, \
-    load_bank, make_numeric
+from ..curriculum.quiz import (
+    AnswerError,
+    Grade,
+    Numeric,
+    Question,
+    grade_choice,
+    grade_numeric,
+    grade_order,
+    load_bank,
+    make_numeric,
+)
 from ..engine.symbols import number
 
 

@@ -20,6 +20,7 @@ from ..engine.symbols import number
 from ..widgets.pixel_grid import PixelGrid
 from ..workbench_state import parse_number
 
+
 def predictions_content(network: Network, lang_wrong: str, per_row: int = 12) -> Content:
     """The 64 images in bands of ``per_row``, each with its prediction; wrong ones in red."""
     data = book_data()

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, Static, TabbedContent, TabPane
+from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 
 from ..engine import gradcheck
 from ..engine.netfile import NetworkFileError, load_setup, save_setup
@@ -22,7 +22,6 @@ from ..widgets.parameter_editor import ParameterEditor
 from ..widgets.pixel_grid import PixelGrid
 from ..workbench_state import Workbench, parse_number
 from .prompt import PromptScreen
-
 
 TAB_TITLES = {"tab-steps": "step_through", "tab-params": "parameters", "tab-check": "gradcheck",
               "tab-history": "history"}

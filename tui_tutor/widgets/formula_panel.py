@@ -8,8 +8,8 @@ from textual.widgets import Static
 
 from ..engine.steps import Step
 from ..engine.symbols import number
-from ..phases import PHASE_TITLES
 from ..i18n import tr
+from ..phases import PHASE_TITLES
 from .colours import RESULT_STYLE, style_for
 
 

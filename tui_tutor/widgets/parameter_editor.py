@@ -77,19 +77,18 @@ class ParameterEditor(Vertical):
 
     def _make_table(self, network: Network, l: int) -> DataTable:
         table = DataTable(id=f"layer-{l}", cursor_type="cell", zebra_stripes=True)
-        table.add_column(f"l={l}", key="src")
         for j in range(1, network.layers[l - 1] + 1):
             table.add_column(f"unit {j}", key=str(j), width=9)
         source = "x" if l == 2 else "a"
         for i in range(1, network.layers[l - 2] + 1):
             label = Ref("x", 1, i).symbol if l == 2 else Ref(source, l - 1, i).symbol
-            table.add_row(f"w·{label}", *[""] * network.layers[l - 1], key=str(i))
-        table.add_row("b", *[""] * network.layers[l - 1], key="b")
+            table.add_row(*[""] * network.layers[l - 1], key=str(i), label=f"w·{label}")
+        table.add_row(*[""] * network.layers[l - 1], key="b", label="b")
         return table
 
     @on(DataTable.CellSelected)
     def _start_edit(self, event: DataTable.CellSelected) -> None:
-        if event.cell_key.column_key.value == "src" or self._network is None:
+        if self._network is None:
             return
         l = int(event.data_table.id.split("-")[1])
         ref = _ref(l, event.cell_key.row_key.value, int(event.cell_key.column_key.value))

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 from textual import events
 from textual.binding import Binding
+from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
-from textual.content import Content
 
 COLS, ROWS, CELL = 3, 4, 4  # a cell is CELL columns wide and one row high
 
