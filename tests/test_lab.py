@@ -1,8 +1,9 @@
 """The SSH lab, end to end: a real server on 127.0.0.1, real SSH clients (asyncssh's, and OpenSSH's
-where installed), a real pty and child process per session.
+where installed), a real pty and process per session, forked by the zygote (see test_lab_zygote.py
+for the zygote itself, test_lab_tutor.py for the real tutor).
 
 The tutor is played by ``lab_standin.py`` (same arguments; tells its size on SIGWINCH, echoes keys),
-so these tests don't depend on the app; the last tests run the real tutor and textual-serve.
+so these tests don't depend on the app.
 """
 
 from __future__ import annotations
@@ -12,124 +13,19 @@ import os
 import re
 import shutil
 import signal
-import socket
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
 asyncssh = pytest.importorskip("asyncssh")
+pytest.register_assert_rewrite("lab_support")
+
+from lab_support import Term, _serve, alive, connect, gone, log_of, logged
 
 from tui_tutor.lab.accounts import Accounts, hash_password
-from tui_tutor.lab.server import Lab, LabConfig
 
-STANDIN = [sys.executable, str(Path(__file__).with_name("lab_standin.py"))]
-
-
-def alive(pid: int) -> bool:
-    """Running (a zombie waiting for a parent that is not us counts as gone)."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (FileNotFoundError, ProcessLookupError, IndexError):
-        return False
-    return state not in ("Z", "X")
-
-
-async def gone(*pids: int, within: float = 5.0) -> bool:
-    deadline = time.monotonic() + within
-    while any(alive(p) for p in pids):
-        if time.monotonic() > deadline:
-            return False
-        await asyncio.sleep(0.05)
-    return True
-
-
-@pytest.fixture
-def keys():
-    return {name: asyncssh.generate_private_key("ssh-ed25519") for name in ("alice", "bob", "stranger")}
-
-
-@pytest.fixture
-async def make_lab(tmp_path, keys):
-    labs = []
-
-    async def make(**overrides) -> Lab:
-        accounts = Accounts(tmp_path)
-        with accounts.editing():
-            for name in ("alice", "bob"):
-                accounts.account(name, create=True).add_keys([keys[name].convert_to_public()])
-        config = LabConfig(data_dir=tmp_path, port=0, tutor_command=STANDIN, stop_grace=0.3, shutdown_grace=2,
-                           log_to_stderr=False)
-        for k, v in overrides.items():
-            setattr(config, k, v)
-        lab = Lab(config)
-        await lab.start()
-        labs.append(lab)
-        return lab
-
-    yield make
-    for lab in labs:
-        await lab.close()  # a no-op for those a test closed already
-
-
-@pytest.fixture
-async def lab(make_lab):
-    lab = await make_lab()
-    yield lab
-    await lab.close()
-
-
-def connect(lab: Lab, user: str, key=None, **kw):
-    options = {"known_hosts": None, "config": None, "agent_path": None, "client_keys": [key] if key else [],
-               "password_auth": False, "kbdint_auth": False, "gss_auth": False}
-    options.update(kw)
-    return asyncssh.connect("127.0.0.1", lab.port, username=user, **options)
-
-
-class Term:
-    """A client session with a pty, read into a buffer."""
-
-    def __init__(self, process) -> None:
-        self.process, self.buffer = process, b""
-
-    @classmethod
-    async def open(cls, conn, size=(80, 24), term="xterm-256color", **kw) -> Term:
-        return cls(await conn.create_process(term_type=term, term_size=size, encoding=None, **kw))
-
-    async def expect(self, pattern: bytes, timeout: float = 10.0) -> re.Match:
-        async with asyncio.timeout(timeout):
-            while (match := re.search(pattern, self.buffer)) is None:
-                chunk = await self.process.stdout.read(65536)
-                if not chunk:
-                    raise EOFError(self.buffer)
-                self.buffer += chunk
-        self.buffer = self.buffer[match.end():]
-        return match
-
-    async def rest(self, timeout: float = 10.0) -> bytes:
-        async with asyncio.timeout(timeout):
-            while chunk := await self.process.stdout.read(65536):
-                self.buffer += chunk
-            await self.process.wait_closed()
-        return self.buffer
-
-    def send(self, data: bytes) -> None:
-        self.process.stdin.write(data)
-
-
-def log_of(lab: Lab) -> str:
-    return (lab.config.data_dir / "lab.log").read_text()
-
-
-async def logged(lab: Lab, pattern: str, within: float = 3.0) -> str:
-    """The log, once a line matches ``pattern`` (the server writes some lines just after the client is done)."""
-    deadline = time.monotonic() + within
-    while not re.search(pattern, log := log_of(lab)):
-        assert time.monotonic() < deadline, f"no {pattern!r} in the log:\n{log}"
-        await asyncio.sleep(0.05)
-    return log
+pytest_plugins = ["lab_support"]  # the fixtures: keys, make_lab, lab
 
 
 async def test_key_login_runs_the_tutor_on_a_pty_with_the_clients_terminal(lab, keys):
@@ -356,24 +252,6 @@ async def test_guests_log_in_under_the_name_they_type(make_lab):
     assert "login user=guest-carol from=127.0.0.1 key=- method=guest" in log_of(lab)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _serve(tmp_path: Path, *extra: str) -> tuple[subprocess.Popen, int]:
-    """`tui-tutor lab serve` as a subprocess, with the stand-in; returns it and its port once it listens."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tui_tutor", "lab", "serve", "--port", "0", "--data-dir", str(tmp_path),
-         "--tutor-command", " ".join(map(str, STANDIN)), *extra],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    banner = proc.stdout.readline()
-    match = re.search(r"port (\d+)", banner)
-    assert match, banner + proc.stderr.read()
-    return proc, int(match.group(1))
-
-
 async def test_sigterm_ends_every_session_gracefully_and_exits_0(tmp_path, keys):
     with Accounts(tmp_path).editing() as accounts:
         for name in ("alice", "bob"):
@@ -424,58 +302,3 @@ async def test_openssh_client(lab, keys, tmp_path):
     ready = out.split(b"READY", 1)[1].split(b"\r", 1)[0].decode()
     assert "user=alice" in ready and "ctty=True" in ready and "TERM=screen-256color" in ready
     assert "LANG=en_GB.UTF-8" in ready and b"BYE" in out
-
-
-def _tutor_takes_lab_flags() -> bool:
-    """Whether the real tutor accepts ``--data-dir DIR --user NAME --lab`` (``--lab`` is hidden from --help)."""
-    from tui_tutor.cli import UsageError, build_parser
-
-    try:
-        build_parser().parse_args(["--data-dir", "x", "--user", "y", "--lab"])
-    except (UsageError, SystemExit):
-        return False
-    return True
-
-
-@pytest.mark.skipif(not _tutor_takes_lab_flags(), reason="the tutor has no --lab flag yet")
-async def test_the_real_tutor_keeps_each_students_progress_apart(make_lab, keys):
-    from tui_tutor.lab.report import summaries
-
-    lab = await make_lab(tutor_command=[sys.executable, "-m", "tui_tutor"])
-    async with connect(lab, "alice", keys["alice"]) as a, connect(lab, "bob", keys["bob"]) as b:
-        ta, tb = await Term.open(a, size=(100, 30)), await Term.open(b, size=(100, 30))
-        await ta.expect(b"Quit", timeout=20)  # the footer: the first frame is complete
-        await tb.expect(b"Quit", timeout=20)
-        ta.send(b"w")  # alice opens the workbench; bob stays on the lessons
-        await asyncio.sleep(1.0)
-        ta.send(b"q")
-        tb.send(b"q")
-        await ta.rest(timeout=15)
-        await tb.rest(timeout=15)
-        assert (ta.process.exit_status, tb.process.exit_status) == (0, 0)
-    screens = {s["user"]: s["last_screen"] for s in summaries(lab.config.data_dir)}
-    assert screens == {"alice": "workbench", "bob": "lessons"}
-
-
-def test_lab_web_serves_the_tutor_page_on_loopback(tmp_path):
-    pytest.importorskip("textual_serve")
-    import urllib.request
-
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "tui_tutor", "lab", "web", "--port", str(port),
-                             "--data-dir", str(tmp_path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        assert f"open http://127.0.0.1:{port}" in proc.stdout.readline()
-        deadline, page = time.monotonic() + 10, None
-        while page is None:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
-                    page = response.read().decode()
-            except OSError:
-                assert time.monotonic() < deadline and proc.poll() is None, proc.stderr.read()
-                time.sleep(0.1)
-        assert "tui-tutor" in page and "/ws" in page
-    finally:
-        proc.terminate()
-        proc.wait(10)
-    assert "warning" not in proc.stderr.read()

@@ -7,10 +7,14 @@ commands, no file transfer, no forwarding. ``lab user`` keeps the class list
 (public keys, optional passwords), ``lab report`` prints what each student has
 done, and ``lab web`` serves the same tutor in a browser through textual-serve.
 
-Nothing here imports Textual: the tutor is always started as a separate process.
+The server process never imports Textual: tutors are forked by the zygote, a
+separate process that has loaded the tutor once (``--no-zygote``, or if it
+fails: each tutor is spawned from nothing).
 
 Modules: ``cli`` (the commands), ``server`` (the lab: limits, log, start and
 stop), ``connection`` (logging in, refusals), ``channel`` (one SSH session and its
-tutor), ``session`` (a child process on its own pty), ``accounts`` and ``names``
-(the class list), ``hostkey``, ``report``, ``web``.
+tutor), ``session`` (a tutor on its own pty), ``prefork`` (the server's side of
+the zygote), ``zygote`` and ``zygote_child`` (the zygote process and what a fork
+of it does), ``accounts`` and ``names`` (the class list), ``hostkey``,
+``report``, ``web``.
 """

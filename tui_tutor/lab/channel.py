@@ -39,6 +39,7 @@ SHUTDOWN = "tui-tutor lab: the lab is closing; your progress is saved. Goodbye!"
 _TERM = re.compile(r"[A-Za-z0-9._+-]{1,64}")
 _LOCALE = re.compile(r"([A-Za-z]{2,3}(?:_[A-Za-z]{2})?)(?:\.[A-Za-z0-9-]+)?(@[A-Za-z0-9]+)?")
 _ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b.")
+UNKNOWN = "ended (exit status unknown)"
 _QUIT_CODES = {0, 130, -signal.SIGINT}  # the learner quit (or pressed Ctrl+C before the app took the keys)
 _PASSED_ENV = ("PATH", "HOME", "PYTHONPATH", "TMPDIR", "TZ")
 
@@ -216,8 +217,8 @@ class LabSession(asyncssh.SSHServerSession):
         argv = [*lab.config.tutor_command, "--data-dir", str(lab.config.data_dir), "--user", owner.name, "--lab"]
         env = tutor_env(self.term, dict(self.chan.get_environment()))
         try:
-            self.tutor = TutorProcess(argv, env, self.size, self._write)
-            self.tutor.start()
+            self.tutor = TutorProcess(argv, env, self.size, self._write, lab.zygote)
+            await self.tutor.start()
         except OSError as e:
             lab.log(f"error user={owner.name} from={owner.addr} could not start the tutor: {e}")
             self._say(NOT_STARTED)
@@ -225,11 +226,15 @@ class LabSession(asyncssh.SSHServerSession):
         if self.end_reason is not None:  # the client left, or the lab began to close, while it started
             self.end(self.end_reason)
         self.tutor.write(bytes(self._early))
+        if self.tutor.fallback:
+            lab.log(f"warning: the zygote could not start a tutor ({self.tutor.fallback}); spawned one instead")
         lab.log(f"start user={owner.name} from={owner.addr} pid={self.tutor.pid} term={env['TERM']} "
-                f"size={self.size[0]}x{self.size[1]}")
+                f"size={self.size[0]}x{self.size[1]} via={'zygote' if self.tutor.forked else 'spawn'}")
         code = await self.tutor.wait()
         reason = self.end_reason
-        if reason is None and code in _QUIT_CODES:
+        if reason is None and code is None:  # it outlived the zygote, which alone could have told
+            reason = UNKNOWN
+        elif reason is None and code in _QUIT_CODES:
             reason = "quit"
         elif reason is None:
             why = f"exit status {code}" if code >= 0 else f"signal {_signal_name(-code)}"
@@ -244,4 +249,4 @@ class LabSession(asyncssh.SSHServerSession):
             self._say(SHUTDOWN, reset=True)
         lab.log(f"end user={owner.name} from={owner.addr} pid={self.tutor.pid} "
                 f"after={duration(time.monotonic() - self.started)} why={reason}")
-        self._exit(0 if reason == "quit" else 1)
+        self._exit(0 if reason in ("quit", UNKNOWN) else 1)

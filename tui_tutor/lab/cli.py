@@ -74,6 +74,9 @@ def add_lab_parser(subparsers) -> argparse.ArgumentParser:
                    help="end a session after this long without a key pressed (default 1800; 0: never)")
     p.add_argument("--login-timeout", type=_seconds, default=60, metavar="SECONDS",
                    help="time allowed to log in (default 60)")
+    p.add_argument("--no-zygote", dest="zygote", action="store_false",
+                   help="start each tutor from nothing (slower, more memory) instead of forking it from "
+                        "one loaded copy")
     p.add_argument("--tutor-command", default=None, help=_SUPPRESS)  # tests: a stand-in for the tutor
 
     p = sub.add_parser("user", help="the class list: add, list, remove, import",
@@ -158,7 +161,7 @@ def _serve(args) -> int:
 
     config = LabConfig(data_dir=_data_dir(args), host=args.host, port=args.port, guest=args.guest,
                        max_sessions=args.max_sessions, idle_timeout=args.idle_timeout,
-                       login_timeout=args.login_timeout)
+                       login_timeout=args.login_timeout, zygote=args.zygote)
     if args.tutor_command:
         config.tutor_command = shlex.split(args.tutor_command)
 

@@ -23,10 +23,12 @@ from pathlib import Path
 import asyncssh
 
 from .accounts import Accounts
-from .channel import LabSession
+from .channel import LabSession, tutor_env
 from .connection import LabConnection
 from .hostkey import host_fingerprint, load_or_create_host_key
 from .names import AccountError
+from .prefork import Zygote, zygote_target
+from .session import home
 
 LOG_FILE = "lab.log"
 
@@ -48,6 +50,7 @@ class LabConfig:
     stop_grace: float = 2.0  # between SIGHUP, SIGTERM and SIGKILL when a session ends
     shutdown_grace: float = 5.0  # for the tutors to save after SIGTERM when the lab stops
     log_to_stderr: bool = True
+    zygote: bool = True  # fork tutors from a preloaded zygote where the tutor command allows; else spawn each
 
 
 class Lab:
@@ -78,6 +81,7 @@ class Lab:
         self._blocked: dict[str, float] = {}
         self._server = None
         self._idle_task: asyncio.Task | None = None
+        self.zygote: Zygote | None = None
         self.closing = False
         self.port = config.port
 
@@ -93,6 +97,15 @@ class Lab:
             login_timeout=c.login_timeout, keepalive_interval=60, keepalive_count_max=3, gss_host=None,
             reuse_address=True, config=None)
         self.port = self._server.get_port()
+        target = zygote_target(c.tutor_command) if c.zygote else None
+        if target is not None:
+            env = tutor_env(None, {})  # what the tutors get, less the client's terminal and language
+            self.zygote = Zygote(env, home(env), preload=target[:2] == ("module", "tui_tutor"), log=self.log)
+            try:
+                self.zygote.start()
+            except OSError as e:
+                self.log(f"warning: the zygote could not be started ({e}); tutors start the slow way")
+                self.zygote = None
         self.log(f"listening on {c.host}:{self.port} host key {self.fingerprint} "
                  f"max sessions {c.max_sessions} guests {'allowed' if c.guest else 'not allowed'}")
         if c.idle_timeout:
@@ -117,6 +130,8 @@ class Lab:
         for conn in list(self.connections):
             if conn.conn is not None:
                 conn.conn.close()
+        if self.zygote is not None:
+            await self.zygote.close()
         if self._server is not None:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self._server.wait_closed(), 5)

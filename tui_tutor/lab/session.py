@@ -1,17 +1,20 @@
-"""One tutor on its own pseudo-terminal, as a child process of the lab server.
+"""One tutor on its own pseudo-terminal, for one SSH session.
 
-The child starts in a new session (``start_new_session``) and makes the pty's
-slave side its controlling terminal (TIOCSCTTY, done by a one-line launcher that
-then execs the tutor, so the pid stays), so it is the terminal's foreground process group: a TIOCSWINSZ on the
-master then sends it SIGWINCH, as a resize of a real terminal does. Its output
-is read from the master without blocking and handed to ``on_output``; input is
-written to the master through a small buffer, so a tutor that stops reading
-never blocks the server.
+The tutor is forked by the zygote (see ``zygote``: already loaded, so it starts
+fast and shares most of its memory) or, without one, spawned as the server's
+child. Either way it leads a new session whose controlling terminal is the
+pty's slave side (TIOCSCTTY; on the spawn path a one-line launcher does it, then
+execs the tutor, so the pid stays): a TIOCSWINSZ on the master then sends it
+SIGWINCH, as a resize of a real terminal does. Output is read from the master
+without blocking and handed to ``on_output``; input goes to the master through
+a small buffer, so a tutor that stops reading never blocks the server.
 
 Ending it: SIGHUP to its process group, then SIGTERM, then SIGKILL, each after
 a grace period; when the leader has exited, what is left of its group is
 killed before the leader is reaped (so the group id cannot have been reused).
-Exit is noticed through a pidfd where Linux has them, else by polling.
+A spawned tutor's exit is seen through a pidfd (else by polling); a forked
+one's is reported by the zygote, which also passes the signals on (it alone
+knows whether the pid is still that tutor's).
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ import sys
 import termios
 from collections.abc import Callable, Mapping, Sequence
 
+from .prefork import Zygote, ZygoteError, zygote_target
+
 _READ_SIZE = 65536
 _POLL = 0.1  # seconds between exit checks where there is no pidfd
 
@@ -38,7 +43,7 @@ _LAUNCHER = ("import fcntl, os, sys, termios; fcntl.ioctl(0, termios.TIOCSCTTY, 
              "os.execvp(sys.argv[1], sys.argv[1:])")
 
 
-def _home(env: Mapping[str, str]) -> str:
+def home(env: Mapping[str, str]) -> str:
     home = env.get("HOME", "")
     return home if home and os.path.isdir(home) else "/"
 
@@ -53,8 +58,11 @@ class TutorProcess:
     """A child process on a fresh pty. ``await start()``, then ``write``/``resize``; ``await stop()`` to end it."""
 
     def __init__(self, argv: Sequence[str], env: Mapping[str, str], size: tuple[int, int, int, int],
-                 on_output: Callable[[bytes], None]) -> None:
+                 on_output: Callable[[bytes], None], zygote: Zygote | None = None) -> None:
         self.argv, self.env, self.size = list(argv), dict(env), size
+        self.zygote = zygote
+        self.forked = False  # by the zygote (else spawned)
+        self.fallback: str | None = None  # why the zygote did not start it, when it did not
         self.on_output = on_output
         self.pid: int | None = None
         self.returncode: int | None = None
@@ -69,14 +77,45 @@ class TutorProcess:
         self._paused = False
         self._exited = self._loop.create_future()
         self._poller: asyncio.Task | None = None
+        self._reported: int | None = None  # an exit the zygote reported before start() had finished
 
-    def start(self) -> None:
+    async def start(self) -> None:
+        target = zygote_target(self.argv) if self.zygote is not None and self.zygote.alive else None
+        if target is not None:
+            try:
+                return await self._fork(target)
+            except ZygoteError as e:
+                self.fallback = str(e)  # spawned below, on a fresh pty (a late fork is killed by the zygote)
+        self._spawn()
+
+    async def _fork(self, target) -> None:
+        master, slave = os.openpty()
+        try:
+            set_window_size(slave, *self.size)
+            self.pid = await self.zygote.spawn(target, self.env, home(self.env), slave, self)
+        except BaseException:
+            os.close(master)
+            raise
+        finally:
+            os.close(slave)
+        self.forked = True
+        with contextlib.suppress(OSError):  # not watched unless the zygote dies (then it is the only way)
+            self._pidfd = os.pidfd_open(self.pid)
+        self._master = master
+        os.set_blocking(master, False)
+        self._resume_reading()
+        if self._reported is not None:
+            self.zygote_exit(self._reported)
+        elif not self.zygote.alive:  # it died while we waited for it to answer
+            self.zygote_lost()
+
+    def _spawn(self) -> None:
         master, slave = os.openpty()
         try:
             set_window_size(slave, *self.size)
             self._popen = subprocess.Popen(
                 [sys.executable, "-I", "-S", "-c", _LAUNCHER, *self.argv], stdin=slave, stdout=slave, stderr=slave,
-                env=self.env, close_fds=True, start_new_session=True, cwd=_home(self.env))
+                env=self.env, close_fds=True, start_new_session=True, cwd=home(self.env))
         except BaseException:
             os.close(master)
             raise
@@ -193,6 +232,44 @@ class TutorProcess:
             await asyncio.sleep(_POLL)
         self._leader_exited()
 
+    # Exit of a forked tutor: the zygote has killed what was left of its group and reaped it
+
+    def zygote_exit(self, status: int) -> None:
+        if self._master is None and not self._exited.done():  # start() has not resumed yet: it will call again
+            self._reported = status
+            return
+        self._ended(status)
+
+    def zygote_lost(self) -> None:
+        """The zygote died: this tutor runs on, reparented; watch it ourselves (its status will be unknown)."""
+        if self._exited.done() or self._master is None:  # not started yet: _fork() calls again
+            return
+        if self._pidfd is not None:
+            self._loop.add_reader(self._pidfd, self._ended, None)
+        else:
+            self._poller = self._loop.create_task(self._poll_orphan())
+
+    async def _poll_orphan(self) -> None:
+        while True:
+            try:
+                os.kill(self.pid, 0)
+            except ProcessLookupError:
+                return self._ended(None)
+            except PermissionError:
+                pass
+            await asyncio.sleep(_POLL)
+
+    def _ended(self, status: int | None) -> None:
+        if self._exited.done():
+            return
+        if self._master is not None:
+            for _ in range(64):  # the last frames and a traceback, if any; bounded
+                if not self._read():
+                    break
+        self.returncode = status
+        self._close()
+        self._exited.set_result(status)
+
     def _close(self) -> None:
         if self._pidfd is not None:
             self._loop.remove_reader(self._pidfd)
@@ -207,14 +284,18 @@ class TutorProcess:
             self._master = None
 
     def signal_group(self, sig: int) -> None:
-        if self.pid is not None and not self._exited.done():
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(self.pid, sig)
+        if self.pid is None or self._exited.done():
+            return
+        if self.forked and self.zygote.signal(self.pid, sig):
+            return
+        with contextlib.suppress(ProcessLookupError, PermissionError):  # spawned, or the zygote is gone
+            os.killpg(self.pid, sig)
 
-    async def wait(self) -> int:
+    async def wait(self) -> int | None:
+        """The exit status (-N: killed by signal N); None if unknown (a forked tutor outlived the zygote)."""
         return await asyncio.shield(self._exited)
 
-    async def stop(self, grace: float = 2.0, first: int = signal.SIGHUP) -> int:
+    async def stop(self, grace: float = 2.0, first: int = signal.SIGHUP) -> int | None:
         """Ends the tutor: ``first`` (SIGHUP, or SIGTERM at shutdown), then SIGTERM, then SIGKILL."""
         self.stopping = True
         if self.pid is None:

@@ -1,0 +1,200 @@
+"""The lab server's side of the zygote (see ``zygote``): start it, ask it for tutors, hear of their exits.
+
+A tutor forked by the zygote is the zygote's child, not the server's, so the
+server cannot wait for it: the zygote reports each exit (with its status), and
+the server's signals go through the zygote, which alone knows whether the pid
+is still that tutor's. If the zygote dies, its tutors run on: each
+``TutorProcess`` then watches its tutor through a pidfd (Linux: works for any
+process) and signals it directly; new sessions are started the old way.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from typing import Protocol
+
+_MAX_MESSAGE = 1 << 16
+
+
+class ZygoteError(Exception):
+    """The zygote could not start a tutor (the caller starts it the old way)."""
+
+
+class Watcher(Protocol):
+    def zygote_exit(self, status: int) -> None: ...
+    def zygote_lost(self) -> None: ...
+
+
+def zygote_target(command: Sequence[str]) -> tuple[str, str, list[str]] | None:
+    """What the zygote can run in place of ``command``: ("module", NAME, args) for
+    ``[this python] -m NAME args``, ("path", SCRIPT, args) for ``[this python] SCRIPT.py args``;
+    None for anything else (another interpreter, options to it), which is spawned as it is."""
+    if len(command) < 2 or os.path.realpath(command[0]) != os.path.realpath(sys.executable):
+        return None
+    if command[1] == "-m" and len(command) >= 3:
+        return "module", command[2], list(command[3:])
+    if command[1].endswith(".py") and not command[1].startswith("-"):
+        return "path", os.path.abspath(command[1]), list(command[2:])
+    return None
+
+
+class Zygote:
+    """The zygote process and the socket to it. ``start()``, ``await spawn(...)``, ``await close()``."""
+
+    def __init__(self, env: Mapping[str, str], cwd: str, preload: bool, log: Callable[[str], None],
+                 start_timeout: float = 30.0) -> None:
+        self.env, self.cwd, self.preload, self.log = dict(env), cwd, preload, log
+        self.start_timeout = start_timeout  # the first tutors wait while it loads
+        self.pid: int | None = None
+        self.alive = False
+        self._closing = False
+        self._proc: subprocess.Popen | None = None
+        self._sock: socket.socket | None = None
+        self._ids = itertools.count(1)
+        self._pending: dict[int, tuple[asyncio.Future, Watcher]] = {}
+        self._watchers: dict[int, Watcher] = {}
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def start(self) -> None:
+        """Starts the zygote (not waiting for it to load: spawns queue until it has)."""
+        self._loop = asyncio.get_running_loop()
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        try:
+            argv = [sys.executable, "-m", "tui_tutor.lab.zygote", str(theirs.fileno())]
+            self._proc = subprocess.Popen(argv + ["--preload"] * self.preload, pass_fds=(theirs.fileno(),),
+                                          stdin=subprocess.DEVNULL, env=self.env, cwd=self.cwd)
+        except BaseException:
+            ours.close()
+            raise
+        finally:
+            theirs.close()
+        self._sock = ours
+        ours.setblocking(False)
+        self.pid, self.alive = self._proc.pid, True
+        self._loop.add_reader(ours, self._readable)
+
+    async def spawn(self, target: tuple[str, str, list[str]], env: Mapping[str, str], cwd: str, slave: int,
+                    watcher: Watcher) -> int:
+        """Asks for a tutor on the pty ``slave``; its pid. Raises ZygoteError if the zygote cannot."""
+        if not self.alive:
+            raise ZygoteError("the zygote is not running")
+        kind, name, args = target
+        request = {"op": "spawn", "id": next(self._ids), "run": [kind, name], "argv": list(args),
+                   "env": dict(env), "cwd": cwd}
+        future = self._loop.create_future()
+        self._pending[request["id"]] = (future, watcher)
+        try:
+            socket.send_fds(self._sock, [json.dumps(request).encode()], [slave])
+            return await asyncio.wait_for(asyncio.shield(future), self.start_timeout)
+        except (TimeoutError, OSError) as e:
+            if not future.done():
+                future.cancel()  # a late answer is told to end what it started (see _dispatch)
+            raise ZygoteError(str(e) or type(e).__name__) from None
+        finally:
+            self._pending.pop(request["id"], None)
+
+    def signal(self, pid: int, sig: int) -> bool:
+        """Signals ``pid``'s process group through the zygote; False if the zygote cannot (do it yourself)."""
+        if not self.alive or pid not in self._watchers:
+            return False
+        try:
+            self._sock.send(json.dumps({"op": "signal", "pid": pid, "sig": int(sig)}).encode())
+        except OSError:
+            self._lost("could not be written to")
+            return False
+        return True
+
+    def forget(self, pid: int) -> None:
+        self._watchers.pop(pid, None)
+
+    def _readable(self) -> None:
+        while True:
+            try:
+                data = self._sock.recv(_MAX_MESSAGE)
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError as e:
+                return self._lost(f"socket error: {e}")
+            if not data:
+                return self._lost("exited")
+            try:
+                message = json.loads(data)
+                self._dispatch(message)
+            except (ValueError, KeyError, TypeError) as e:
+                self.log(f"warning: zygote: unreadable message ({e}): {data[:100]!r}")
+
+    def _dispatch(self, message: dict) -> None:
+        op = message["op"]
+        if op == "ready":
+            self.log(f"zygote pid={message['pid']} ready in {message['seconds']:.2f} s"
+                     f"{' (tutor preloaded)' if self.preload else ''}")
+            if message.get("threads", 1) > 1:  # forking copies only the thread that forks, not the others' locks
+                self.log(f"warning: the zygote has {message['threads']} threads after loading; tutors may hang")
+        elif op in ("started", "failed"):
+            future, watcher = self._pending.get(message["id"], (None, None))
+            if op == "started" and (future is None or future.done()):  # nobody waits for it any more
+                self._watchers[message["pid"]] = _Unwanted()
+                self.signal(message["pid"], signal.SIGKILL)
+            elif op == "started":
+                # Watched from now on: its exit may be in the very next message, before the spawner resumes.
+                self._watchers[message["pid"]] = watcher
+                future.set_result(int(message["pid"]))
+            elif future is not None and not future.done():
+                future.set_exception(ZygoteError(message.get("error", "failed")))
+        elif op == "exit":
+            watcher = self._watchers.pop(message["pid"], None)
+            if watcher is not None:
+                watcher.zygote_exit(int(message["status"]))
+
+    def _lost(self, why: str) -> None:
+        if not self.alive:
+            return
+        self.alive = False
+        self._loop.remove_reader(self._sock)
+        watchers, self._watchers = list(self._watchers.values()), {}
+        if not self._closing:
+            self.log(f"warning: the zygote {why}; {len(watchers)} session(s) go on without it, new ones "
+                     f"start the slow way")
+        for future, _watcher in self._pending.values():
+            if not future.done():
+                future.set_exception(ZygoteError(f"the zygote {why}"))
+        for watcher in watchers:
+            watcher.zygote_lost()
+
+    async def close(self, timeout: float = 8.0) -> None:
+        """Tells the zygote to end what is left (its exits still reported) and exit; waits, kills it if need be."""
+        if self._sock is None:
+            return
+        self._closing = True
+        with contextlib.suppress(OSError):
+            self._sock.shutdown(socket.SHUT_WR)  # the zygote reads the end; we go on reading its last exits
+        for _ in range(int(timeout / 0.05)):
+            if self._proc.poll() is not None:
+                break
+            await asyncio.sleep(0.05)
+        else:
+            with contextlib.suppress(OSError):
+                self._proc.kill()
+            self._proc.wait()
+        self._readable()  # what it said last
+        self._lost("was closed")
+        self._sock.close()
+
+
+class _Unwanted:
+    """A tutor the zygote started after its session gave up waiting: killed, nothing to tell."""
+
+    def zygote_exit(self, status: int) -> None:
+        pass
+
+    def zygote_lost(self) -> None:
+        pass
