@@ -13,18 +13,22 @@ last byte (the silent wait that shows it has ended is never counted).
 * Key-to-frame: after ``w`` opened the workbench and it settled, 20 presses of ``n``
   (next step), each timed from its write to the last byte of its repaint, the repaint
   ending at SETTLE of silence (the tutor paints a step in a few frames 35-40 ms apart).
-* CPU: user + system time of each tutor for its start (to the first frame, settled)
-  and per step; the server's own (SSH, pumping bytes) per session over the round.
-* Memory: VmHWM (peak resident set) of each tutor process from /proc, read after its
-  20 steps; per session = the sum / the number of sessions. Resident pages shared
-  between processes count in each; PSS (proportional: shared pages split between
-  their users) is shown beside it.
+* CPU: user + system time of each tutor for its start (to the first frame, settled;
+  a forked tutor's from the fork: the zygote's loading, once, is printed apart) and
+  per step; the server's own (SSH, pumping bytes) per session over the round.
+* Memory, from /proc after the 20 steps, every session of the round still open: per
+  session = the PSS (each page divided among the processes that map it) of every
+  tutor plus the zygote's, / sessions: what they cost together, shared fairly.
+  VmHWM (a tutor's peak resident set) is beside it, but counts every page a tutor
+  shares with the zygote and the others in full, in each: it stays near one whole
+  tutor however much is shared, so it is no measure of memory per session.
 
-One warm-up session (not counted) runs first, then the one-session baseline, then
-30 sessions at once (``--sessions``). By default every login comes at once and every
-student steps as fast as the tutor answers: the worst case. ``--stagger S`` spreads
-the logins S seconds apart and ``--pace S`` has each student read about S seconds
-(±50 %) before each step, as a class would.
+A warm-up session (not counted), the one-session baseline (median of ``--alone``
+runs, one after another), then 30 at once (``--sessions``), by default all logging
+in at once and stepping as fast as the tutor answers: the worst case. ``--stagger S``
+spreads the logins S seconds apart, ``--pace S`` has each student read about S s
+(±50 %) before each step, as a class would. ``--no-zygote``: every tutor spawned
+from nothing, as the lab did before it had a zygote.
 A report, not a test: the exit status is 0 unless the lab itself misbehaved.
 """
 
@@ -57,16 +61,6 @@ MARKER = b"Quit"
 TARGETS = {"memory": 45.0, "first": 0.5, "latency": 100.0}  # MiB, s, ms
 
 
-def tutor_takes_lab_flags() -> bool:
-    from tui_tutor.cli import UsageError, build_parser
-
-    try:
-        build_parser().parse_args(["--data-dir", "x", "--user", "y", "--lab"])
-    except (UsageError, SystemExit):
-        return False
-    return True
-
-
 class Client:
     """One student's session: output read in the background, every chunk time-stamped."""
 
@@ -78,6 +72,7 @@ class Client:
         self.latencies: list[float] = []
         self.changed = asyncio.Event()
         self.marker_at: float | None = None  # when the chunk that completes MARKER came
+        self.failed: str | None = None
 
     async def _pump(self) -> None:
         while chunk := await self.process.stdout.read(65536):
@@ -100,8 +95,16 @@ class Client:
                     return self.times[-1]
         return None
 
-    async def run(self, port: int, start_gate: asyncio.Event, steps_gate: asyncio.Event | None = None,
-                  pace: float = 0.0, log: Path | None = None) -> None:
+    async def run(self, *args) -> None:
+        try:
+            await self._run(*args)
+        except (OSError, asyncssh.Error, TimeoutError) as e:  # the session ended early: reported, not counted
+            self.failed = f"{type(e).__name__}: {e}; last output {last_line(self.output)!r}"
+            if self.first_frame != self.first_frame:  # nan: it never had one
+                self.first_frame = float("inf")  # so the round stops waiting for it
+
+    async def _run(self, port: int, start_gate: asyncio.Event, steps_gate: asyncio.Event | None = None,
+                   pace: float = 0.0, log: Path | None = None) -> None:
         await start_gate.wait()
         t0 = time.perf_counter()
         self.conn = await asyncssh.connect("127.0.0.1", port, username=self.name, client_keys=[self.key],
@@ -140,19 +143,20 @@ class Client:
             self.conn.close()
 
 
-def memory(pid: int) -> tuple[float, float]:
-    """(VmHWM, PSS) in MiB."""
-    hwm = pss = float("nan")
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            hwm = int(line.split()[1]) / 1024
-    try:
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
-                pss = int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return hwm, pss
+def last_line(output: bytes) -> str:
+    text = re.sub(rb"\x1b\[[0-?]*[ -/]*[@-~]", b"", bytes(output[-2000:])).decode("utf-8", "replace")
+    lines = [line.strip() for line in text.replace("\r", "\n").split("\n") if line.strip()]
+    return lines[-1][:160] if lines else ""
+
+
+def memory(pid: int | None) -> tuple[float, float]:
+    """(VmHWM, PSS) in MiB; (0, 0) for no process."""
+    if pid is None:
+        return 0.0, 0.0
+    lines = [line.partition(":") for name in ("status", "smaps_rollup")
+             for line in Path(f"/proc/{pid}/{name}").read_text().splitlines()]
+    fields = {key: value.split()[0] for key, _, value in lines if value.strip()}
+    return int(fields["VmHWM"]) / 1024, int(fields["Pss"]) / 1024
 
 
 def cpu_seconds(pid: int) -> float:
@@ -163,6 +167,12 @@ def cpu_seconds(pid: int) -> float:
 
 def pids(log: Path) -> dict[str, int]:
     return {m.group(1): int(m.group(2)) for m in re.finditer(r"start user=(\S+) .*? pid=(\d+)", log.read_text())}
+
+
+def zygote(log: Path) -> tuple[int | None, float]:
+    """The zygote's pid and how long it took to load, from the lab's log; (None, 0) without one."""
+    match = re.search(r"zygote pid=(\d+) ready in ([\d.]+) s", log.read_text())
+    return (int(match.group(1)), float(match.group(2))) if match else (None, 0.0)
 
 
 async def round_of(port: int, server_pid: int, data: Path, clients: list[Client], stagger: float,
@@ -186,13 +196,23 @@ async def round_of(port: int, server_pid: int, data: Path, clients: list[Client]
     steps_gate.set()
     await asyncio.gather(*tasks)
     server_cpu = cpu_seconds(server_pid) - server_cpu
+    failed = [c for c in clients if c.failed]
+    for c in failed:
+        print(f"  {c.name}: ended early ({c.failed})", flush=True)
+    clients = [c for c in clients if not c.failed]
+    if not clients:
+        raise SystemExit("lab_sessions: every session of the round ended early")
     mems = [memory(c.pid) for c in clients]
-    await asyncio.gather(*(c.quit() for c in clients))
+    zygote_pss = memory(zygote(data / "lab.log")[0])[1]
+    await asyncio.gather(*(c.quit() for c in clients), return_exceptions=True)
     latencies = sorted(x for c in clients for x in c.latencies)
     return {
         "sessions": len(clients),
-        "memory": sum(h for h, _ in mems) / len(mems),
-        "pss": sum(p for _, p in mems) / len(mems),
+        "failed": len(failed),
+        "memory": (sum(p for _, p in mems) + zygote_pss) / len(mems),
+        "pss": statistics.median(p for _, p in mems),
+        "hwm": statistics.median(h for h, _ in mems),
+        "zygote_pss": zygote_pss,
         "first": statistics.median(c.first_frame for c in clients),
         "first_p95": sorted(c.first_frame for c in clients)[round(0.95 * (len(clients) - 1))],
         "latency": latencies[round(0.95 * (len(latencies) - 1))] if latencies else float("nan"),
@@ -207,8 +227,10 @@ async def round_of(port: int, server_pid: int, data: Path, clients: list[Client]
 def table(one: dict, many: dict) -> str:
     n = many["sessions"]
     rows = [
-        ("memory per session (VmHWM)", "memory", "MiB", "{:.1f}", TARGETS["memory"]),
-        ("  PSS per session (shared split)", "pss", "MiB", "{:.1f}", None),
+        ("memory per session: PSS, zygote's included", "memory", "MiB", "{:.1f}", TARGETS["memory"]),
+        ("  PSS of a tutor, median", "pss", "MiB", "{:.1f}", None),
+        ("  PSS of the zygote", "zygote_pss", "MiB", "{:.1f}", None),
+        ("  VmHWM of a tutor, median (shared counted whole)", "hwm", "MiB", "{:.1f}", None),
         ("first frame, median", "first", "s", "{:.2f}", TARGETS["first"]),
         ("  first frame, p95", "first_p95", "s", "{:.2f}", None),
         ("key-to-frame (n), p95", "latency", "ms", "{:.0f}", TARGETS["latency"]),
@@ -217,44 +239,55 @@ def table(one: dict, many: dict) -> str:
         ("CPU: a tutor's step (n), median", "cpu_step", "ms", "{:.0f}", None),
         ("CPU: the server, per session", "cpu_server", "ms", "{:.0f}", None),
     ]
-    out = [f"{'metric':<34}{'1 session':>12}{f'{n} sessions':>14}{'ratio':>8}{'target':>12}  result"]
+    out = [f"{'metric':<50}{'1 session':>12}{f'{n} sessions':>14}{'ratio':>8}{'target':>12}  result"]
     for label, key, unit, fmt, target in rows:
         a, b = one[key], many[key]
         verdict = "" if target is None else ("PASS" if b <= target else "FAIL")
         target_s = "" if target is None else f"≤ {target:g} {unit}"
-        out.append(f"{label:<34}{fmt.format(a) + ' ' + unit:>12}{fmt.format(b) + ' ' + unit:>14}"
+        out.append(f"{label:<50}{fmt.format(a) + ' ' + unit:>12}{fmt.format(b) + ' ' + unit:>14}"
                    f"{b / a if a else float('nan'):>7.2f}×{target_s:>12}  {verdict}")
     if one["silent"] or many["silent"]:
         out.append(f"(steps with no repaint seen: {one['silent']} alone, {many['silent']} together)")
+    if one["failed"] or many["failed"]:
+        out.append(f"(sessions that ended early, not counted: {one['failed']} alone, {many['failed']} together)")
     return "\n".join(out)
 
 
-async def main(sessions: int, stagger: float, pace: float) -> int:
-    if not tutor_takes_lab_flags():
-        print("lab_sessions: skipped: the tutor does not take --data-dir/--user/--lab yet")
-        return 0
+def median_of(rounds: list[dict]) -> dict:
+    """Each figure's median over rounds of one session (one alone is a small, noisy sample)."""
+    return {key: statistics.median(r[key] for r in rounds) if key != "failed" else sum(r[key] for r in rounds)
+            for key in rounds[0]}
+
+
+async def main(sessions: int, stagger: float, pace: float, alone: int, use_zygote: bool) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp)
-        keys = {f"s{i:02d}": asyncssh.generate_private_key("ssh-ed25519") for i in range(sessions + 2)}
+        keys = {f"s{i:02d}": asyncssh.generate_private_key("ssh-ed25519") for i in range(sessions + alone + 1)}
         with Accounts(data).editing() as accounts:
             for name, key in keys.items():
                 accounts.account(name, create=True).add_keys([key.convert_to_public()])
         argv = [sys.executable, "-m", "tui_tutor", "lab", "serve", "--port", "0", "--data-dir", str(data),
-                "--max-sessions", str(sessions + 2)]
+                "--max-sessions", str(sessions + 2)] + ["--no-zygote"] * (not use_zygote)
         server = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,  # noqa: ASYNC220
                                   cwd=ROOT)  # once, before anything is timed
         try:
             port = int(re.search(r"port (\d+)", server.stdout.readline()).group(1))
             names = list(keys)
-            print(f"lab on port {port}; {SIZE[0]}x{SIZE[1]}; warming up …", flush=True)
+            print(f"lab on port {port}; {SIZE[0]}x{SIZE[1]}; {'zygote' if use_zygote else 'no zygote'}; "
+                  f"warming up …", flush=True)
             await round_of(port, server.pid, data, [Client(names[0], keys[names[0]])], 0)
-            print("one session …", flush=True)
-            one = await round_of(port, server.pid, data, [Client(names[1], keys[names[1]])], 0, pace)
+            print(f"one session, {alone} time{'s' if alone != 1 else ''} …", flush=True)
+            one = median_of([await round_of(port, server.pid, data, [Client(n, keys[n])], 0, pace)
+                             for n in names[1:alone + 1]])
             how = [f"a login every {stagger:g} s"] * bool(stagger) + [f"a step every ~{pace:g} s"] * bool(pace)
             print(f"{sessions} sessions at once{' (' + ', '.join(how) + ')' if how else ''} …", flush=True)
-            many = await round_of(port, server.pid, data, [Client(n, keys[n]) for n in names[2:]], stagger, pace)
+            many = await round_of(port, server.pid, data, [Client(n, keys[n]) for n in names[alone + 1:]],
+                                  stagger, pace)
             print()
             print(table(one, many))
+            pid, seconds = zygote(data / "lab.log")
+            if pid:
+                print(f"(the zygote loaded the tutor once, in {seconds:.2f} s, when the server started)")
         finally:
             server.send_signal(signal.SIGTERM)
             status = server.wait(30)
@@ -265,8 +298,13 @@ async def main(sessions: int, stagger: float, pace: float) -> int:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sessions", type=int, default=30)
+    parser.add_argument("--alone", type=int, default=3, help="runs of one session for the baseline (default 3)")
     parser.add_argument("--stagger", type=float, default=0.0, help="seconds between two logins (default 0)")
     parser.add_argument("--pace", type=float, default=0.0,
                         help="seconds a student waits between steps, ±50%% (default 0: as fast as the tutor answers)")
+    parser.add_argument("--no-zygote", dest="zygote", action="store_false",
+                        help="serve without the zygote: every tutor spawned from nothing")
     args = parser.parse_args()
-    sys.exit(asyncio.run(main(args.sessions, args.stagger, args.pace)))
+    if args.sessions < 1 or args.alone < 1:
+        parser.error("--sessions and --alone need 1 or more")
+    sys.exit(asyncio.run(main(args.sessions, args.stagger, args.pace, args.alone, args.zygote)))
