@@ -45,6 +45,8 @@ async def test_tutors_are_forked_by_the_zygote_into_their_own_session(lab, keys)
         pid = int(ready.group(1))
         assert lab.zygote is not None and parent_of(pid) == lab.zygote.pid
         assert os.getsid(pid) == pid and os.getpgid(pid) == pid
+        assert Path(f"/proc/{pid}/comm").read_text() == "tutor alice\n"  # what ps and top show
+        assert Path(f"/proc/{lab.zygote.pid}/comm").read_text() == "tutor-zygote\n"
         term.send(b"q")
         await term.rest()
         assert term.process.exit_status == 0

@@ -166,8 +166,12 @@ def _serve(args) -> int:
         config.tutor_command = shlex.split(args.tutor_command)
 
     def ready(lab) -> None:
-        where = "this machine only (--host 0.0.0.0 to serve the class network)" \
-            if args.host in ("127.0.0.1", "localhost", "::1") else args.host
+        if args.host in ("127.0.0.1", "localhost", "::1"):
+            where = "this machine only (--host 0.0.0.0 to serve the class network)"
+        elif args.host in ("0.0.0.0", "::", ""):
+            where = "every network this machine is on"
+        else:
+            where = f"the network of {args.host}"
         print(f"tui-tutor lab: serving on {args.host} port {lab.port}: {where}", flush=True)
         print(f"host key fingerprint: {lab.fingerprint} (ED25519); students can check it when ssh first asks",
               flush=True)

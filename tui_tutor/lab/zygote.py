@@ -42,7 +42,7 @@ import sys
 import threading
 import time
 
-from .zygote_child import run_child
+from .zygote_child import process_name, run_child
 
 _PR_SET_CHILD_SUBREAPER = 36
 _MAX_MESSAGE = 1 << 16
@@ -208,6 +208,7 @@ def main(argv: list[str]) -> int:
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
     except (OSError, AttributeError):
         pass  # not Linux: left-behind processes go to init instead
+    process_name(b"tutor-zygote")
     sock = socket.socket(fileno=int(argv[0]))
     started = time.monotonic()
     gc.disable()  # no collections while loading: nothing of it is garbage

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import ctypes
 import fcntl
 import locale
 import os
@@ -25,11 +26,15 @@ import time
 import traceback
 from typing import NoReturn
 
+_PR_SET_NAME = 15
+
 
 def run_child(kind: str, name: str, argv: list[str], env: dict[str, str], cwd: str, slave: int,
               close: tuple[socket.socket | int, ...]) -> NoReturn:
     code = 1
     try:
+        user = argv[argv.index("--user") + 1] if "--user" in argv[:-1] else ""
+        process_name(f"tutor {user}".strip().encode())
         _become_session(slave, close)
         _set_environment(env, cwd)
         code = _run(kind, name, argv)
@@ -48,6 +53,12 @@ def run_child(kind: str, name: str, argv: list[str], env: dict[str, str], cwd: s
             with contextlib.suppress(BaseException):
                 stream.flush()
         os._exit(code)
+
+
+def process_name(name: bytes) -> None:
+    """What ps -o comm, top and pgrep show (a fork keeps the zygote's command line, which cannot change)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_NAME, ctypes.c_char_p(name[:15]), 0, 0, 0)
 
 
 def _become_session(slave: int, close: tuple[socket.socket | int, ...]) -> None:
