@@ -8,6 +8,7 @@ import json
 import os
 import re
 import signal
+import socket
 import sys
 from pathlib import Path
 
@@ -99,11 +100,23 @@ async def test_a_dropped_session_whose_zygote_died_leaves_no_process_behind(lab,
     await logged(lab, "why=dropped")
 
 
+def children_of(pid: int) -> list[str]:
+    return Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+
+
 async def test_the_zygote_survives_bad_messages_and_ends_with_the_lab(lab, keys):
     sock = lab.zygote._sock
     for bad in (b"not json", json.dumps({"op": "spawn", "id": 99}).encode(), b"[]",
                 json.dumps({"op": "signal", "pid": "x", "sig": 1}).encode()):
         sock.send(bad)
+    read, write = os.pipe()
+    try:  # something other than Python: refused before any fork
+        shell = {"op": "spawn", "id": 98, "run": ["shell", "/bin/sh"], "argv": [], "env": {}, "cwd": "/"}
+        socket.send_fds(sock, [json.dumps(shell).encode()], [read])
+    finally:
+        os.close(read), os.close(write)
+    await asyncio.sleep(0.3)
+    assert children_of(lab.zygote.pid) == []
     async with connect(lab, "alice", keys["alice"]) as conn:
         await (await Term.open(conn)).expect(b"READY user=alice")
     zygote = lab.zygote.pid

@@ -143,7 +143,7 @@ class Zygote:
         return True
 
     def spawn(self, message: dict, fds: list[int]) -> None:
-        kind, name = message["run"]
+        ident, (kind, name) = int(message["id"]), message["run"]  # checked before the fork, not after
         argv, env, cwd = list(message["argv"]), dict(message["env"]), str(message["cwd"])
         if kind not in ("module", "path") or not all(isinstance(a, str) for a in [name, *argv, *env.values()]):
             raise ValueError(f"cannot run {kind!r} {name!r}")
@@ -152,12 +152,12 @@ class Zygote:
         try:
             pid = os.fork()
         except OSError as e:
-            self.send(op="failed", id=message["id"], error=str(e))
+            self.send(op="failed", id=ident, error=str(e))
             return
         if pid == 0:  # the session: never returns
             run_child(kind, name, argv, env, cwd, fds[0], close=(self.sock, self.wake_r, self.wake_w))
         self.children.add(pid)
-        self.send(op="started", id=message["id"], pid=pid)
+        self.send(op="started", id=ident, pid=pid)
 
     def signal(self, pid: int, sig: int) -> None:
         if pid in self.children:  # not reaped: the group id is still that session's
