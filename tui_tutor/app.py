@@ -6,27 +6,38 @@ workbench); screens render it and change it only by setting it anew.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
 
-from .curriculum.quiz import Question, grade_numeric, load_bank, make_numeric
-from .curriculum.scores import LessonScore, latest_answers, lesson_scores, missed
 from .i18n import detect_language, tr
 from .memory_store import MemoryStore
-from .screens.help import HelpScreen
-from .screens.lessons import LessonsScreen
-from .screens.quiz import QuizScreen
-from .screens.training import TrainingScreen
-from .screens.workbench import WorkbenchScreen
-from .workbench_state import Workbench, workbench_from_json, workbench_to_json
+
+if TYPE_CHECKING:
+    from .curriculum.scores import LessonScore
+    from .workbench_state import Workbench
+
+
+def _screen(mode: str):
+    """Imports a mode's screen when it is first opened: numpy, the quiz bank and the
+    workbench's widgets then cost nothing before the first frame."""
+
+    def make():
+        from importlib import import_module
+
+        module, name = {"lessons": ("lessons", "LessonsScreen"), "workbench": ("workbench", "WorkbenchScreen"),
+                        "training": ("training", "TrainingScreen"), "quiz": ("quiz", "QuizScreen")}[mode]
+        return getattr(import_module(f".screens.{module}", __package__), name)()
+
+    return make
 
 
 class TutorApp(App):
     CSS_PATH = "app.tcss"
     TITLE = "tui-tutor"
-    MODES = {"lessons": LessonsScreen, "workbench": WorkbenchScreen, "training": TrainingScreen,
-             "quiz": QuizScreen}
+    MODES = {mode: _screen(mode) for mode in ("lessons", "workbench", "training", "quiz")}
     BINDINGS = [
         Binding("q", "quit", "Quit"),
         Binding("question_mark", "help", "Help", key_display="?"),
@@ -41,8 +52,9 @@ class TutorApp(App):
 
     lang: reactive[str] = reactive("en")
     """Language of the interface and the lessons: "en" or "zh"."""
-    workbench: reactive[Workbench] = reactive(Workbench.from_preset, always_update=True)
-    """The learner's network, input and step; the workbench and training screens read it."""
+    workbench: reactive[Workbench | None] = reactive(None, always_update=True)
+    """The learner's network, input and step; the workbench and training screens read it.
+    None until a screen needs it (``ensure_workbench``), so the lessons open without numpy."""
 
     def __init__(self, lang: str | None = None, start: str | None = None, store=None,
                  store_warning: str | None = None) -> None:
@@ -56,11 +68,6 @@ class TutorApp(App):
 
     def on_mount(self) -> None:
         self.title = tr(self.lang, "title")
-        saved = self.store.get_state("workbench")
-        if saved:
-            restored = workbench_from_json(saved)
-            if restored is not None:
-                self.workbench = restored
         last = self.store.get_state("last_screen")
         self.action_open(self._start or (last if last in self.MODES else "lessons"))
         reason = getattr(self.store, "reason", None)
@@ -69,28 +76,47 @@ class TutorApp(App):
         elif self._store_warning:  # already a whole sentence (e.g. a damaged file kept aside)
             self.notify(self._store_warning, severity="warning", timeout=10)
 
+    def ensure_workbench(self) -> Workbench:
+        """The workbench, restored from the learner's progress (or the book's) on first use."""
+        if self.workbench is None:
+            from .workbench_state import Workbench, workbench_from_json
+
+            saved = self.store.get_state("workbench")
+            restored = workbench_from_json(saved) if saved else None
+            self.set_reactive(TutorApp.workbench, restored or Workbench.from_preset())
+        return self.workbench
+
     # Progress: screens ask the app, the app asks the store
 
     def _question_ids(self) -> dict[int, set[str]]:
+        from .curriculum.quiz import load_bank
+
         return {lesson: {q.id for q in qs} for lesson, qs in load_bank(self.lang).items()}
 
     def lesson_scores(self) -> dict[int, LessonScore]:
+        from .curriculum.scores import lesson_scores
+
         return lesson_scores(self.store.answers(), self._question_ids())
 
     def record_answer(self, lesson: int, question_id: str, answer: str, correct: bool, seconds: float) -> None:
         self.store.record_answer(lesson, question_id, answer, correct, seconds)
 
     def missed_questions(self, lesson: int) -> list[str]:
+        from .curriculum.scores import missed
+
         return missed(self.store.answers(), lesson)
 
     def mistakes(self) -> list[tuple[int, str, str, str]]:
         """(lesson, prompt, the learner's answer, the right answer) for each question missed last time."""
+        from .curriculum.quiz import load_bank
+        from .curriculum.scores import latest_answers
+
         bank = {(q.lesson, q.id): q for qs in load_bank(self.lang).values() for q in qs}
         out = []
         for (lesson, qid), a in latest_answers(self.store.answers()).items():
             q = bank.get((lesson, qid))
             if q is not None and not a.correct:
-                out.append((lesson, q.prompt, a.answer, _right_answer(q, self.workbench)))
+                out.append((lesson, q.prompt, a.answer, _right_answer(q, self.ensure_workbench())))
         return out
 
     def mark_lesson_read(self, number: int) -> None:
@@ -109,6 +135,8 @@ class TutorApp(App):
         self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
 
     def action_help(self) -> None:
+        from .screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen.active_bindings))
 
@@ -124,7 +152,11 @@ class TutorApp(App):
         self._save_timer = self.set_timer(1.0, self.save_workbench)
 
     def save_workbench(self) -> None:
+        from .workbench_state import workbench_to_json
+
         self._save_timer = None
+        if self.workbench is None:  # never opened: nothing changed
+            return
         self.store.set_state("workbench", workbench_to_json(self.workbench))
 
     async def action_quit(self) -> None:
@@ -135,13 +167,15 @@ class TutorApp(App):
         """Open the workbench, at the first step of ``phase`` if given (lessons' "try it" links)."""
         if phase:
             try:
-                self.workbench = self.workbench.at_phase(phase)
+                self.workbench = self.ensure_workbench().at_phase(phase)
             except StopIteration:
                 self.notify(f"no such phase: {phase}", severity="warning")
         self.action_open("workbench")
 
 
-def _right_answer(q: Question, workbench) -> str:
+def _right_answer(q, workbench) -> str:
+    from .curriculum.quiz import grade_numeric, make_numeric
+
     if q.kind == "numeric":
         n = make_numeric(q, workbench)
         return grade_numeric(n, repr(n.expected)).expected

@@ -19,6 +19,7 @@ TEXT = {
         "nothing_to_undo": "No update to undo", "saved": "Saved to {path}", "loaded": "Loaded {path}",
         "reset": "Reset to the book's initial parameters", "randomised": "Random parameters, seed {seed}",
         "weights_in_play": "in play", "edit_hint": "Enter edits the selected value",
+        "typing": "type a number · Enter sets it · Esc cancels · was {old}",
         "train": "Train", "stop": "Stop", "epochs": "iterations", "accuracy": "accuracy",
         "draw": "Draw a digit", "answer": "The network says: {digit} ({a1} vs {a2})",
         "wrong": "wrong", "training_done": "Trained {n} iterations: C_T {first} → {last}",
@@ -54,6 +55,7 @@ TEXT = {
         "nothing_to_undo": "没有可撤销的更新", "saved": "已保存到 {path}", "loaded": "已载入 {path}",
         "reset": "已恢复书中的初始参数", "randomised": "随机参数，种子 {seed}",
         "weights_in_play": "参与计算", "edit_hint": "按 Enter 修改选中的值",
+        "typing": "输入数字 · Enter 确定 · Esc 取消 · 原值 {old}",
         "train": "训练", "stop": "停止", "epochs": "迭代次数", "accuracy": "正确率",
         "draw": "画一个数字", "answer": "网络的判断：{digit}（{a1} 对 {a2}）",
         "wrong": "错误", "training_done": "已训练 {n} 次：C_T {first} → {last}",
@@ -90,3 +92,29 @@ def detect_language(environ=os.environ) -> str:
 def tr(lang: str, key: str, **values) -> str:
     text = TEXT.get(lang, TEXT["en"]).get(key) or TEXT["en"][key]
     return text.format(**values) if values else text
+
+
+# Key descriptions, as written in the bindings (English), and their Chinese.
+KEY_NAMES_ZH = {
+    "Quit": "退出", "Help": "帮助", "Lessons": "课程", "Workbench": "工作台", "Training": "训练",
+    "Quiz": "测验", "中文/English": "中文/English", "Dark/light": "深色/浅色",
+    "Next lesson": "下一课", "Previous lesson": "上一课", "Try it": "动手试试", "Lessons list": "课程列表",
+    "Contents": "目录", "Next step": "下一步", "Previous step": "上一步", "Next": "下一步", "Previous": "上一步",
+    "Next phase": "下一阶段", "Previous phase": "上一阶段", "Apply update": "执行更新", "Undo update": "撤销更新",
+    "Next image": "下一张图像", "Previous image": "上一张图像", "Image…": "选择图像…", "Target 0/1": "目标 0/1",
+    "Edit parameters": "编辑参数", "Set η": "设置 η", "Reset": "重置", "Randomise…": "随机参数…",
+    "Book / 2-2-2": "书中网络 / 2-2-2", "Save…": "保存…", "Load…": "载入…", "Gradient check": "梯度检验",
+    "Toggle pixel": "切换像素", "Up": "上", "Down": "下", "Left": "左", "Right": "右",
+    "Train": "训练", "Stop": "停止", "Use in workbench": "用于工作台", "Hint": "提示", "Next question": "下一题",
+    "Retry missed": "重做错题", "Mistakes": "错题回顾", "Close": "关闭", "Cancel": "取消", "Keys": "按键", "palette": "命令面板",
+}
+
+
+def key_name(lang: str, description: str) -> str:
+    """A binding's description in ``lang`` (the bindings are written in English; "Jump to <phase id>")."""
+    from .phases import PHASE_TITLES
+
+    if description.startswith("Jump to "):
+        phase = PHASE_TITLES.get(lang, PHASE_TITLES["en"]).get(description.removeprefix("Jump to "), "?")
+        return f"跳到{phase}" if lang == "zh" else f"Jump to {phase}"
+    return KEY_NAMES_ZH.get(description, description) if lang == "zh" else description

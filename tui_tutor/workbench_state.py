@@ -54,7 +54,10 @@ class Workbench:
         return replace(self, setup=replace(self.setup, **changes), step=step)
 
     def at_step(self, step: int) -> Workbench:
-        return replace(self, step=max(0, min(step, len(self.explanation.steps) - 1)))
+        moved = replace(self, step=max(0, min(step, len(self.explanation.steps) - 1)))
+        # Same network and input: hand over the explanation rather than compute it again.
+        moved.__dict__["explanation"] = self.explanation
+        return moved
 
     def at_phase(self, phase: str) -> Workbench:
         return self.at_step(self.explanation.first_of(phase))

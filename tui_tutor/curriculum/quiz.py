@@ -15,12 +15,14 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..engine import presets
-from ..engine.network import Network
-from ..engine.steps import Explanation, Ref, Step, explain
 from ..engine.symbols import number
 from .lessons import LANGUAGES, lessons_root
+
+if TYPE_CHECKING:  # the engine (numpy) loads on the first numeric question, not with the bank
+    from ..engine.network import Network
+    from ..engine.steps import Explanation, Ref, Step
 
 KINDS = ("numeric", "choice", "formula", "order")
 SOURCES = ("seed", "book", "workbench")
@@ -153,6 +155,9 @@ def load_bank(lang: str) -> dict[int, tuple[Question, ...]]:
 # Numeric questions: the engine computes the answer
 
 def _network_for(q: Question, workbench=None) -> tuple[Network, object, object, float]:
+    from ..engine import presets
+    from ..engine.network import Network
+
     if q.source == "workbench" and workbench is not None and workbench.setup.network.layers == (12, 3, 2):
         s = workbench.setup
         return s.network, s.input, s.target, s.learning_rate
@@ -167,6 +172,8 @@ def _network_for(q: Question, workbench=None) -> tuple[Network, object, object, 
 
 def value_of(ref: Ref, ex: Explanation) -> tuple[str, float]:
     """A quantity a step uses, as the question gives it (σ′(z) is given as z, to be worked out)."""
+    from ..engine.steps import Ref
+
     p = ex.pass_
     q, l, j, i = ref.quantity, ref.layer, ref.j, ref.i
     if q == "dsigma":
@@ -182,6 +189,8 @@ def value_of(ref: Ref, ex: Explanation) -> tuple[str, float]:
 
 
 def make_numeric(q: Question, workbench=None) -> Numeric:
+    from ..engine.steps import explain
+
     network, x, t, eta = _network_for(q, workbench)
     ex = explain(network, x, t, eta)
     step = next((s for s in ex.steps if s.kind == q.step and s.symbol == q.symbol), None)

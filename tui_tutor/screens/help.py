@@ -8,6 +8,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label
 
+from ..i18n import key_name
+
 MOUSE_AND_MORE = [
     ("mouse", "click a pixel to toggle it, a lesson to open it, a link to follow it, a cell to edit it"),
     ("tab / shift+tab", "move between panels"),
@@ -39,7 +41,7 @@ class HelpScreen(ModalScreen):
                 if binding.system or not binding.description or (binding.description, key) in seen:
                     continue
                 seen.add((binding.description, key))
-                table.add_row(self.app.get_key_display(binding), binding.description)
+                table.add_row(self.app.get_key_display(binding), key_name(self.app.lang, binding.description))
             for key, what in MOUSE_AND_MORE:
                 table.add_row(key, what)
             yield table

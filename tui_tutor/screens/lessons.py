@@ -1,4 +1,8 @@
-"""The lessons: a list, the lesson itself, its table of contents, and "try it" links."""
+"""The lessons: a list, the lesson itself, its table of contents, and "try it" links.
+
+The markdown document (Textual's Markdown widget and markdown-it behind it) is
+imported and mounted just after the first frame: it is the slowest part of a start,
+and the learner sees the list and the keys meanwhile."""
 
 from __future__ import annotations
 
@@ -7,11 +11,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, Markdown, OptionList
-from textual.widgets.markdown import MarkdownTableOfContents
+from textual.widgets import Header, Label, OptionList
 from textual.widgets.option_list import Option
 
 from ..curriculum.lessons import Lesson, load_lessons
+from ..widgets.footer import TutorFooter
 
 WORKBENCH_SCHEME = "workbench:"
 
@@ -36,18 +40,28 @@ class LessonsScreen(Screen):
                 yield Label("", id="lessons-title", classes="sidebar-title")
                 yield OptionList(id="lesson-list")
                 yield Label("", id="contents-title", classes="sidebar-title")
-                yield MarkdownTableOfContents(Markdown(), id="lesson-toc")
-            with VerticalScroll(id="lesson-scroll"):
-                yield Markdown(id="lesson", open_links=False)
-        yield Footer()
+            yield VerticalScroll(id="lesson-scroll")
+        yield TutorFooter()
 
     def on_mount(self) -> None:
-        toc = self.query_one("#lesson-toc", MarkdownTableOfContents)
-        toc.markdown = self.query_one("#lesson", Markdown)
         saved = self.app.store.get_state("lesson")
         self.index = int(saved) if saved and saved.isdigit() else 0
-        self.watch(self.app, "lang", self._language_changed)
         self.query_one("#lesson-scroll").focus()
+        self._list_lessons(marks=False)  # the marks need the quiz bank: they come with the document
+        self.call_after_refresh(self._mount_document)
+
+    async def _mount_document(self) -> None:
+        from textual.widgets import Markdown
+        from textual.widgets.markdown import MarkdownTableOfContents
+
+        document = Markdown(id="lesson", open_links=False)
+        await self.query_one("#lesson-scroll").mount(document)
+        await self.query_one("#lesson-sidebar").mount(MarkdownTableOfContents(document, id="lesson-toc"))
+        self.watch(self.app, "lang", self._language_changed)
+
+    def on_screen_resume(self) -> None:
+        if self.query("#lesson"):  # back from the quiz, say: the marks may have changed
+            self._list_lessons()
 
     @property
     def lessons(self) -> tuple[Lesson, ...]:
@@ -60,14 +74,27 @@ class LessonsScreen(Screen):
     def _language_changed(self, lang: str) -> None:
         self.query_one("#lessons-title", Label).update(self.app.tr("lessons"))
         self.query_one("#contents-title", Label).update(self.app.tr("contents"))
-        options = self.query_one("#lesson-list", OptionList)
-        options.clear_options()
-        options.add_options([Option(lesson.title, id=str(k)) for k, lesson in enumerate(self.lessons)])
+        self._list_lessons()
         self.open_lesson(self.index)
+
+    def _list_lessons(self, marks: bool = True) -> None:
+        """The lesson titles, each marked ✓ once every question of its quiz was last answered right."""
+        scores = self.app.lesson_scores() if marks else {}
+        options = self.query_one("#lesson-list", OptionList)
+        highlighted = options.highlighted
+        options.clear_options()
+        for k, lesson in enumerate(self.lessons):
+            score = scores.get(lesson.number)
+            mark = "✓ " if score is not None and score.mastered else ""
+            title = lesson.title
+            if any(ord(c) >= 0x2E80 for c in title):  # CJK: no space, so "1." folds with the title, not alone
+                title = title.replace(". ", ".", 1)
+            options.add_option(Option(f"{mark}{title}", id=str(k)))
+        options.highlighted = highlighted
 
     def open_lesson(self, index: int) -> None:
         self.index = max(0, min(index, len(self.lessons) - 1))
-        self.query_one("#lesson", Markdown).update(self.lesson.text)
+        self.query_one("#lesson").update(self.lesson.text)
         self.query_one("#lesson-list", OptionList).highlighted = self.index
         self.query_one("#lesson-scroll").scroll_home(animate=False)
         self.sub_title = self.lesson.title
@@ -78,19 +105,18 @@ class LessonsScreen(Screen):
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         self.open_lesson(int(event.option.id))
 
-    @on(Markdown.TableOfContentsUpdated)
-    def _toc(self, event: Markdown.TableOfContentsUpdated) -> None:
-        self.query_one("#lesson-toc", MarkdownTableOfContents).table_of_contents = event.table_of_contents
+    # Messages of the Markdown widget, by name, so this module need not import it
+
+    def on_markdown_table_of_contents_updated(self, event) -> None:
+        self.query_one("#lesson-toc").table_of_contents = event.table_of_contents
         event.stop()
 
-    @on(Markdown.TableOfContentsSelected)
-    def _toc_selected(self, event: Markdown.TableOfContentsSelected) -> None:
-        block = self.query_one("#lesson", Markdown).query_one(f"#{event.block_id}")
+    def on_markdown_table_of_contents_selected(self, event) -> None:
+        block = self.query_one("#lesson").query_one(f"#{event.block_id}")
         self.query_one("#lesson-scroll").scroll_to_widget(block, top=True)
         event.stop()
 
-    @on(Markdown.LinkClicked)
-    def _link(self, event: Markdown.LinkClicked) -> None:
+    def on_markdown_link_clicked(self, event) -> None:
         self.follow(event.href)
 
     def follow(self, href: str) -> None:

@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, OptionList, Static
+from textual.widgets import Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..curriculum.lessons import load_lessons
@@ -27,6 +27,7 @@ from ..curriculum.quiz import (
     make_numeric,
 )
 from ..engine.symbols import number
+from ..widgets.footer import TutorFooter
 
 
 def question_content(q: Question, numeric: Numeric | None, position: str, tr) -> Content:
@@ -90,7 +91,7 @@ class QuizScreen(Screen):
                 yield Label("", id="answer-message")
                 yield Input(id="answer")
                 yield Label("", id="score")
-        yield Footer()
+        yield TutorFooter()
 
     def on_mount(self) -> None:
         self.watch(self.app, "lang", lambda _: self._refresh_all())
@@ -132,7 +133,7 @@ class QuizScreen(Screen):
             self.query_one("#question", Static).update(tr("no_questions"))
             return
         q = self.queue[self.index]
-        self.numeric = make_numeric(q, self.app.workbench) if q.kind == "numeric" else None
+        self.numeric = make_numeric(q, self.app.ensure_workbench()) if q.kind == "numeric" else None
         position = tr("question_of", lesson=self.lesson, n=self.index + 1, total=len(self.queue), kind=tr(q.kind))
         self.query_one("#question", Static).update(question_content(q, self.numeric, position, tr))
         self.query_one("#hint", Static).update(Content.assemble((tr("hint") + ": ", "bold"), q.hint))

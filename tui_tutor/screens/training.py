@@ -11,12 +11,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Label, ProgressBar, Sparkline, Static
+from textual.widgets import Button, Header, Input, Label, ProgressBar, Sparkline, Static
 
 from ..engine import training
 from ..engine.network import Network
 from ..engine.presets import book_data, book_labels
 from ..engine.symbols import number
+from ..widgets.footer import TutorFooter
 from ..widgets.pixel_grid import PixelGrid
 from ..workbench_state import parse_number
 
@@ -77,9 +78,10 @@ class TrainingScreen(Screen):
                 yield Static(id="draw-answer", markup=False)
             with VerticalScroll(id="train-right"):
                 yield Static(id="predictions")
-        yield Footer()
+        yield TutorFooter()
 
     def on_mount(self) -> None:
+        self.app.ensure_workbench()
         self.watch(self.app, "lang", self._language_changed)
         self.watch(self.app, "workbench", lambda _: self._show(self.network))
         self.query_one("#train", Button).focus()

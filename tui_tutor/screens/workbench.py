@@ -9,17 +9,19 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import Header, TabbedContent, TabPane
 
 from ..engine import gradcheck
 from ..engine.netfile import NetworkFileError, load_setup, save_setup
 from ..engine.steps import PHASES
 from ..engine.symbols import number
 from ..engine.training import DataSet
+from ..widgets.footer import TutorFooter
 from ..widgets.formula_panel import FormulaPanel
 from ..widgets.network_diagram import NetworkDiagram
 from ..widgets.parameter_editor import ParameterEditor
 from ..widgets.pixel_grid import PixelGrid
+from ..widgets.steady import SteadyStatic
 from ..workbench_state import Workbench, parse_number
 from .prompt import PromptScreen
 
@@ -56,13 +58,14 @@ class WorkbenchScreen(Screen):
         super().__init__()
         self._seed = 0
         self._last_file = "workbench.json"
+        self._history_key: tuple | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="wb-top"):
             with Vertical(id="wb-left"):
                 yield PixelGrid(id="grid")
-                yield Static(id="wb-info", markup=False)
+                yield SteadyStatic(id="wb-info", markup=False)
             with TabbedContent(id="wb-tabs"):
                 with TabPane("Step-through", id="tab-steps"):
                     with VerticalScroll():
@@ -72,14 +75,15 @@ class WorkbenchScreen(Screen):
                         yield ParameterEditor(id="params")
                 with TabPane("Gradient check", id="tab-check"):
                     with VerticalScroll():
-                        yield Static(id="check", markup=False)
+                        yield SteadyStatic(id="check", markup=False)
                 with TabPane("Updates", id="tab-history"):
                     with VerticalScroll():
-                        yield Static(id="history", markup=False)
+                        yield SteadyStatic(id="history", markup=False)
         yield FormulaPanel(id="formula")
-        yield Footer()
+        yield TutorFooter()
 
     def on_mount(self) -> None:
+        self.app.ensure_workbench()
         self.watch(self.app, "workbench", self._render_state)
         self.watch(self.app, "lang", self._language_changed)
         self.query_one("#grid").focus()
@@ -117,7 +121,7 @@ class WorkbenchScreen(Screen):
             lines.append(tr("biases_fixed"))
         if state.history:
             lines.append(f"{tr('history')}: {len(state.history)}")
-        self.query_one("#wb-info", Static).update("\n".join(lines))
+        self.query_one("#wb-info", SteadyStatic).show_content("\n".join(lines))
         self.query_one("#diagram", NetworkDiagram).show(ex, step, tr("weights_in_play"))
         self.query_one("#formula", FormulaPanel).show(step, state.step, len(ex.steps), self.app.lang)
         self.query_one("#params", ParameterEditor).show(s.network, step)
@@ -129,9 +133,13 @@ class WorkbenchScreen(Screen):
         from ..engine.network import cost_of
 
         s = state.setup
+        key = (state.history, s.network, s.input.tobytes(), s.target.tobytes())
+        if key == self._history_key:  # a step changes nothing here
+            return
+        self._history_key = key
         costs = [cost_of(net, s.input, s.target) for net in state.history + (s.network,)]
         lines = [f"{k:3d}  C = {number(c, 6)}" for k, c in enumerate(costs)]
-        self.query_one("#history", Static).update("\n".join(lines) + "\n\n a: apply update · u: undo")
+        self.query_one("#history", SteadyStatic).show_content("\n".join(lines) + "\n\n a: apply update · u: undo")
 
     def _render_check(self, state: Workbench) -> None:
         s = state.setup
@@ -141,7 +149,7 @@ class WorkbenchScreen(Screen):
         rows += [f"{sym:10} {b:14.8g} {n:18.8g} {abs(b - n):10.1e}"
                  for sym, b, n in zip(check.symbols, check.backprop, check.numeric)]
         rows.append(tr("largest", d=f"{check.max_difference:.2e}", r=f"{check.max_relative_difference:.2e}"))
-        self.query_one("#check", Static).update("\n".join(rows))
+        self.query_one("#check", SteadyStatic).show_content("\n".join(rows))
 
     @on(TabbedContent.TabActivated)
     def _tab_changed(self, event: TabbedContent.TabActivated) -> None:

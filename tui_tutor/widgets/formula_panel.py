@@ -4,13 +4,13 @@ the same with the numbers put in, and the value; the terms in play coloured."""
 from __future__ import annotations
 
 from textual.content import Content
-from textual.widgets import Static
 
 from ..engine.steps import Step
 from ..engine.symbols import number
 from ..i18n import tr
 from ..phases import PHASE_TITLES
 from .colours import RESULT_STYLE, style_for
+from .steady import SteadyStatic
 
 
 def _parts(parts, result) -> Content:
@@ -37,10 +37,10 @@ def step_content(step: Step, index: int, total: int, lang: str) -> Content:
     )
 
 
-class FormulaPanel(Static):
+class FormulaPanel(SteadyStatic):
     DEFAULT_CSS = """
     FormulaPanel { height: auto; min-height: 6; padding: 0 1; border: round $primary-muted; }
     """
 
     def show(self, step: Step, index: int, total: int, lang: str) -> None:
-        self.update(step_content(step, index, total, lang))
+        self.show_content(step_content(step, index, total, lang))

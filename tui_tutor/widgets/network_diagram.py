@@ -4,11 +4,11 @@ with z, a and δ on every unit and the quantities of the current step coloured."
 from __future__ import annotations
 
 from textual.content import Content
-from textual.widgets import Static
 
 from ..engine.steps import Explanation, Ref, Step
 from ..engine.symbols import number
 from .colours import RESULT_STYLE, style_for
+from .steady import SteadyStatic
 
 Cell = tuple[str, str] | str  # (text, style), or plain text
 
@@ -75,11 +75,11 @@ def diagram_content(ex: Explanation, step: Step, in_play_label: str) -> Content:
     return Content.assemble(*parts)
 
 
-class NetworkDiagram(Static):
+class NetworkDiagram(SteadyStatic):
     DEFAULT_CSS = """
     NetworkDiagram { height: auto; width: auto; padding: 0 1; }
     """
 
     def show(self, ex: Explanation, step: Step, in_play_label: str) -> None:
-        self.update(diagram_content(ex, step, in_play_label))
+        self.show_content(diagram_content(ex, step, in_play_label))
 

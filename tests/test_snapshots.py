@@ -1,0 +1,69 @@
+"""The screens as SVG snapshots (pytest-textual-snapshot), at the smallest and a roomy terminal size.
+
+After a deliberate change of the UI, look at the differences in snapshot_report.html, then regenerate:
+
+    cd /work/main && /work/venv/bin/python -m pytest tests/test_snapshots.py --snapshot-update
+
+Snapshots are only comparable under the pinned Textual (see pyproject.toml).
+"""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Input, Markdown
+
+from tui_tutor.app import TutorApp
+from tui_tutor.screens.lessons import LessonsScreen
+
+SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
+
+
+async def settle(pilot) -> None:
+    """Nothing in the picture may depend on timing: no blinking cursor, no toast, the lesson laid out."""
+    app = pilot.app
+    # The lesson is mounted after the first frame and renders in batches in the background:
+    # wait until its blocks have stopped coming.
+    counts = []
+    for _ in range(100):
+        if not isinstance(app.screen, LessonsScreen):
+            break
+        counts.append(sum(len(m.children) for m in app.screen.query(Markdown)))
+        toc = app.screen.query("#lesson-toc")
+        if toc and toc.first().table_of_contents and len(counts) >= 4 and counts[-1] > 0 and len(set(counts[-4:])) == 1:
+            break
+        await pilot.pause(0.05)
+    for screen in app.screen_stack:
+        for field in screen.query(Input):
+            field.cursor_blink = False  # Textual has no app-wide switch (8.2.8): a blink timer per Input
+    app.clear_notifications()
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause(0.2)  # the contents tree paints its rows a frame after it is filled
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("mode", ["lessons", "workbench"])
+def test_screen(snap_compare, mode, lang, size):
+    """The first lesson, or the workbench on the book's image 1 at step 1."""
+    assert snap_compare(TutorApp(lang=lang, start=mode), terminal_size=SIZES[size], run_before=settle)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_workbench_at_the_output_delta(snap_compare, size):
+    """After 3: δ₁³, its terms coloured in the formula, on the diagram and nowhere else."""
+
+    async def run_before(pilot) -> None:
+        await pilot.press("3")
+        await settle(pilot)
+
+    assert snap_compare(TutorApp(lang="en", start="workbench"), terminal_size=SIZES[size], run_before=run_before)
+
+
+def test_parameter_editor_refusing_a_value(snap_compare):
+    """The Parameters tab with a refused entry: what was typed, and the message in red."""
+
+    async def run_before(pilot) -> None:
+        await pilot.press("e", "enter", *"abc", "enter")
+        await settle(pilot)
+
+    assert snap_compare(TutorApp(lang="en", start="workbench"), terminal_size=(120, 40), run_before=run_before)
