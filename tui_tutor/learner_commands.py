@@ -45,18 +45,45 @@ def cmd_progress(args: argparse.Namespace) -> int:
         store.reset()
         print(f"Progress of {store.user} reset.")
         return 0
-    summary = store.summary()
+    summary = store.summary(_question_ids(args.lang))
     if args.format == "json":
         json.dump(summary, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
     else:
-        print(format_summary(summary))
+        print(format_summary(summary, args.lang or "en"))
     return 0
 
 
-def format_summary(summary: dict) -> str:
-    lines = [f"Progress of {summary.get('user', '?')}"]
-    for key, value in summary.items():
-        if key != "user":
-            lines.append(f"  {key.replace('_', ' ')}: {value}")
+def _question_ids(lang: str | None) -> dict[int, set[str]]:
+    from .curriculum.quiz import load_bank
+
+    return {lesson: {q.id for q in qs} for lesson, qs in load_bank(lang or "en").items()}
+
+
+def format_summary(summary: dict, lang: str = "en") -> str:
+    """The summary for people: who, where it is kept, lessons read, and a line a lesson of quiz scores."""
+    from .curriculum.lessons import load_lessons
+
+    saving = "saved in " + str(summary["database"]) if summary.get("saving") else "NOT being saved"
+    read = summary.get("lessons_read") or []
+    titles = {lesson.number: lesson.title for lesson in load_lessons(lang)}
+    lines = [f"Progress of {summary.get('user', '?')} ({saving})",
+             f"  first seen {summary.get('first_seen') or '—'}, last seen {summary.get('last_seen') or '—'}",
+             f"  last screen: {summary.get('last_screen') or '—'}",
+             f"  lessons read: {len(read)} of {len(titles)}" + (f" ({', '.join(map(str, read))})" if read else ""),
+             f"  quiz answers given: {summary.get('answers', 0)}",
+             "",
+             f"  {'lesson':<44} right / questions   answered",
+             ]
+    for lesson, s in sorted(summary.get("scores", {}).items(), key=lambda kv: int(kv[0])):
+        title = _fit(titles.get(int(lesson), f"lesson {lesson}"), 44)
+        mark = "  ✓ mastered" if s.get("mastered") else ""
+        lines.append(f"  {title} {s['right']:>5} / {s['total'] or 0:<9} {s['answered']:>8}{mark}")
     return "\n".join(lines)
+
+
+def _fit(text: str, width: int) -> str:
+    """``text`` cut or padded to ``width`` terminal cells (CJK characters take two)."""
+    from rich.cells import cell_len, set_cell_size
+
+    return set_cell_size(text if cell_len(text) <= width else set_cell_size(text, width - 1) + "…", width)
