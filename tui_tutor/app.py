@@ -169,7 +169,7 @@ class TutorApp(App):
             try:
                 self.workbench = self.ensure_workbench().at_phase(phase)
             except StopIteration:
-                self.notify(f"no such phase: {phase}", severity="warning")
+                self.notify(self.tr("no_phase", phase=phase), severity="warning")
         self.action_open("workbench")
 
 

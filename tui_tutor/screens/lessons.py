@@ -125,7 +125,7 @@ class LessonsScreen(Screen):
         elif href.startswith(("http://", "https://")):
             self.app.open_url(href)
         else:
-            self.notify(f"This link leads nowhere in the tutor: {href}", severity="warning")
+            self.notify(self.app.tr("link_nowhere", href=href), severity="warning")
 
     def action_lesson(self, direction: int) -> None:
         self.open_lesson(self.index + direction)
@@ -135,7 +135,7 @@ class LessonsScreen(Screen):
         if links:
             self.app.open_workbench(links[0])
         else:
-            self.notify("This lesson has no workbench link", severity="information")
+            self.notify(self.app.tr("no_link"), severity="information")
 
     def action_toggle_sidebar(self) -> None:
         sidebar = self.query_one("#lesson-sidebar")

@@ -127,19 +127,20 @@ class TrainingScreen(Screen):
 
     @on(Button.Pressed, "#train")
     def action_train(self) -> None:
+        eta_text = self.query_one("#eta", Input).value
         try:
-            eta = parse_number(self.query_one("#eta", Input).value)
+            eta = parse_number(eta_text)
             if eta <= 0:
                 raise ValueError
         except ValueError:
-            self.notify("η must be a positive number", severity="error")
+            self.notify(self.app.tr("eta_positive", text=eta_text), severity="error")
             return
         try:
             epochs = int(self.query_one("#epochs", Input).value.strip())
             if not 1 <= epochs <= 100_000:
                 raise ValueError
         except ValueError:
-            self.notify("The number of iterations must be a whole number from 1 to 100000", severity="error")
+            self.notify(self.app.tr("iterations_whole"), severity="error")
             return
         if self.app.workbench.setup.network.layers != (12, 3, 2):
             self.notify(self.app.tr("not_book_shape"), severity="error")

@@ -139,7 +139,7 @@ class WorkbenchScreen(Screen):
         self._history_key = key
         costs = [cost_of(net, s.input, s.target) for net in state.history + (s.network,)]
         lines = [f"{k:3d}  C = {number(c, 6)}" for k, c in enumerate(costs)]
-        self.query_one("#history", SteadyStatic).show_content("\n".join(lines) + "\n\n a: apply update · u: undo")
+        self.query_one("#history", SteadyStatic).show_content("\n".join(lines) + "\n\n " + self.app.tr("history_keys"))
 
     def _render_check(self, state: Workbench) -> None:
         s = state.setup
@@ -200,7 +200,7 @@ class WorkbenchScreen(Screen):
 
     def action_choose_image(self) -> None:
         if self.state.preset != "book":
-            self.notify("The 2-2-2 network has no images: press m for the book's network", severity="warning")
+            self.notify(self.app.tr("no_images"), severity="warning")
             return
 
         def chosen(text: str | None) -> None:
@@ -211,11 +211,11 @@ class WorkbenchScreen(Screen):
                 if not 1 <= n <= 64:
                     raise ValueError
             except ValueError:
-                self.notify(f"Image must be a number from 1 to 64, not {text!r}", severity="error")
+                self.notify(self.app.tr("image_range", text=text), severity="error")
                 return
             self._set(self.state.with_image(n))
 
-        self.app.push_screen(PromptScreen("Image (1–64):", str(self.state.image or 1)), chosen)
+        self.app.push_screen(PromptScreen(self.app.tr("prompt_image"), str(self.state.image or 1)), chosen)
 
     def action_toggle_digit(self) -> None:
         if self.state.digit is not None:
@@ -235,9 +235,9 @@ class WorkbenchScreen(Screen):
             try:
                 self._set(self.state.with_learning_rate(parse_number(text)))
             except ValueError:
-                self.notify(f"η must be a positive number, not {text!r}", severity="error")
+                self.notify(self.app.tr("eta_positive", text=text), severity="error")
 
-        self.app.push_screen(PromptScreen("η (learning rate):", number(self.state.setup.learning_rate)), chosen)
+        self.app.push_screen(PromptScreen(self.app.tr("prompt_eta"), number(self.state.setup.learning_rate)), chosen)
 
     def action_reset(self) -> None:
         self._set(self.state.reset())
@@ -250,12 +250,12 @@ class WorkbenchScreen(Screen):
             try:
                 self._seed = int(text.strip())
             except ValueError:
-                self.notify(f"The seed must be a whole number, not {text!r}", severity="error")
+                self.notify(self.app.tr("seed_whole", text=text), severity="error")
                 return
             self._set(self.state.randomised(self._seed))
             self.notify(self.app.tr("randomised", seed=self._seed))
 
-        self.app.push_screen(PromptScreen("Random seed:", str(self._seed + 1)), chosen)
+        self.app.push_screen(PromptScreen(self.app.tr("prompt_seed"), str(self._seed + 1)), chosen)
 
     def action_switch_preset(self) -> None:
         self._set(Workbench.from_preset("mazur" if self.state.preset == "book" else "book"))
@@ -268,12 +268,12 @@ class WorkbenchScreen(Screen):
             try:
                 save_setup(self.state.setup, path)
             except OSError as err:
-                self.notify(f"Could not save {path}: {err.strerror or err}", severity="error")
+                self.notify(self.app.tr("cannot_save", path=path, why=err.strerror or err), severity="error")
                 return
             self._last_file = text
             self.notify(self.app.tr("saved", path=path))
 
-        self.app.push_screen(PromptScreen("Save the workbench as (JSON file):", self._last_file), chosen)
+        self.app.push_screen(PromptScreen(self.app.tr("prompt_save"), self._last_file), chosen)
 
     def action_load(self) -> None:
         def chosen(text: str | None) -> None:
@@ -288,7 +288,7 @@ class WorkbenchScreen(Screen):
             self._set(load_workbench(setup))
             self.notify(self.app.tr("loaded", path=text))
 
-        self.app.push_screen(PromptScreen("Load a network file:", self._last_file), chosen)
+        self.app.push_screen(PromptScreen(self.app.tr("prompt_load"), self._last_file), chosen)
 
 
 def load_workbench(setup) -> Workbench:
