@@ -147,6 +147,19 @@ async def test_3_jumps_to_the_output_delta_and_the_formula_shows_its_numbers():
         assert phase(app) == "backward"
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_every_step_shows_its_formula_with_the_numbers_and_the_value(lang):
+    app = TutorApp(lang=lang, start="workbench")
+    async with app.run_test(size=SMALL) as pilot:
+        steps = app.workbench.explanation.steps
+        for k, step in enumerate(steps):
+            text = str(app.screen.query_one("#formula").content)
+            assert step.formula in text and step.substituted in text and number(step.value, 6) in text, k
+            assert PHASE_TITLES[lang][step.phase] in text
+            await pilot.press("n")
+        assert app.workbench.step == len(steps) - 1  # n stops at the last step
+
+
 async def test_apply_lowers_the_cost_undo_restores_it_exactly_and_q_quits():
     notes = Notes()
     app = TutorApp(lang="en", start="workbench")
@@ -182,7 +195,7 @@ async def test_try_it_and_links_open_their_phase_in_the_workbench():
     notes = Notes()
     app = TutorApp(lang="en")
     async with app.run_test(size=SMALL, message_hook=notes) as pilot:
-        await pilot.press("bracketright", "y")  # lesson 2, whose first link is the output δ
+        await pilot.press("]", "y")  # lesson 2, whose first link is the output δ
         assert load_lessons("en")[1].workbench_links[0] == "output_delta"
         assert app.current_mode == "workbench" and phase(app) == "output_delta"
         await pilot.press("l")

@@ -22,8 +22,8 @@ WORKBENCH_SCHEME = "workbench:"
 
 class LessonsScreen(Screen):
     BINDINGS = [
-        Binding("bracketright", "lesson(1)", "Next lesson", key_display="]"),
-        Binding("bracketleft", "lesson(-1)", "Previous lesson", key_display="["),
+        Binding("right_square_bracket", "lesson(1)", "Next lesson", key_display="]"),
+        Binding("left_square_bracket", "lesson(-1)", "Previous lesson", key_display="["),
         Binding("y", "try_it", "Try it"),
         Binding("s", "toggle_sidebar", "Lessons list", show=False),
         Binding("c", "toggle_contents", "Contents", show=False),

@@ -42,5 +42,9 @@ class FormulaPanel(SteadyStatic):
     FormulaPanel { height: auto; min-height: 6; padding: 0 1; border: round $primary-muted; }
     """
 
+    _phase: str | None = None
+
     def show(self, step: Step, index: int, total: int, lang: str) -> None:
-        self.show_content(step_content(step, index, total, lang))
+        # Within a phase the panel keeps its height (no layout, no jumping); a new phase fits it anew.
+        self.show_content(step_content(step, index, total, lang), fit=step.phase != self._phase)
+        self._phase = step.phase

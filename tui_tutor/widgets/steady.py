@@ -14,7 +14,8 @@ from textual.widgets import Static
 class SteadyStatic(Static):
     _asked: tuple[int, int] | None = None  # (height, width) the last layout was asked for
 
-    def show_content(self, content: Content | str) -> None:
+    def show_content(self, content: Content | str, fit: bool = False) -> None:
+        """Show ``content``; with ``fit``, also shrink to it (one layout), else only ever grow."""
         size = self.content_size
         if size.width <= 0:  # not laid out yet; in a hidden tab, it will be when the tab shows
             hidden = any(not node.display for node in self.ancestors_with_self if node is not self.screen)
@@ -27,6 +28,7 @@ class SteadyStatic(Static):
         need = (visual.get_height(self.styles, size.width), visual.get_optimal_width(self.styles, size.width))
         auto_width = self.styles.width is not None and self.styles.width.is_auto
         too_big = need[0] > size.height or (auto_width and need[1] > size.width)
-        if too_big and need != self._asked:  # (when a max-height caps it, asking again would not help)
+        too_small = fit and (need[0] < size.height or (auto_width and need[1] < size.width))
+        if (too_big or too_small) and need != self._asked:  # (when a max-height caps it, asking again would not help)
             self._asked = need
             self.refresh(layout=True)
