@@ -139,3 +139,25 @@ async def test_a_zygote_whose_server_goes_ends_its_tutors(tmp_path):
     assert await asyncio.wait_for(tutor.wait(), 10) == 0  # the stand-in's answer to SIGTERM
     assert b"GOT SIGTERM" in output
     assert not alive(zygote.pid)
+
+
+async def test_a_zygote_too_slow_to_answer_is_passed_over_and_its_late_tutor_killed(lab, keys):
+    lab.zygote.start_timeout = 0.5
+    os.kill(lab.zygote.pid, signal.SIGSTOP)  # it hears the request but cannot answer in time
+    try:
+        async with connect(lab, "alice", keys["alice"]) as conn:
+            term = await Term.open(conn)
+            pid = int((await term.expect(rb"READY user=alice pid=(\d+)")).group(1))
+            assert parent_of(pid) == os.getpid()  # spawned the old way
+            os.kill(lab.zygote.pid, signal.SIGCONT)  # now it forks the tutor nobody waits for ...
+            await logged(lab, "could not start a tutor")
+            await logged(lab, r"a tutor started too late \(pid \d+\); killed")
+            deadline = asyncio.get_running_loop().time() + 5
+            while children_of(lab.zygote.pid):  # ... and is told to kill it
+                assert asyncio.get_running_loop().time() < deadline, children_of(lab.zygote.pid)
+                await asyncio.sleep(0.05)
+            term.send(b"k")
+            await term.expect(b"KEY 6b")  # the session's own tutor is untouched
+    finally:
+        os.kill(lab.zygote.pid, signal.SIGCONT)
+    assert re.search(r"start user=alice .* via=spawn", log_of(lab))

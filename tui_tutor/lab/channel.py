@@ -220,6 +220,9 @@ class LabSession(asyncssh.SSHServerSession):
             self.tutor = TutorProcess(argv, env, self.size, self._write, lab.zygote)
             await self.tutor.start()
         except OSError as e:
+            if lab.closing:  # it was waiting for the zygote when the lab began to stop
+                self._say(SHUTDOWN)
+                return self._exit(1)
             lab.log(f"error user={owner.name} from={owner.addr} could not start the tutor: {e}")
             self._say(NOT_STARTED)
             return self._exit(1)

@@ -56,7 +56,7 @@ class Zygote:
         self.start_timeout = start_timeout  # the first tutors wait while it loads
         self.pid: int | None = None
         self.alive = False
-        self._closing = False
+        self.closing = False
         self._proc: subprocess.Popen | None = None
         self._sock: socket.socket | None = None
         self._ids = itertools.count(1)
@@ -144,6 +144,7 @@ class Zygote:
             if op == "started" and (future is None or future.done()):  # nobody waits for it any more
                 self._watchers[message["pid"]] = _Unwanted()
                 self.signal(message["pid"], signal.SIGKILL)
+                self.log(f"zygote: a tutor started too late (pid {message['pid']}); killed")
             elif op == "started":
                 # Watched from now on: its exit may be in the very next message, before the spawner resumes.
                 self._watchers[message["pid"]] = watcher
@@ -161,7 +162,7 @@ class Zygote:
         self.alive = False
         self._loop.remove_reader(self._sock)
         watchers, self._watchers = list(self._watchers.values()), {}
-        if not self._closing:
+        if not self.closing:
             self.log(f"warning: the zygote {why}; {len(watchers)} session(s) go on without it, new ones "
                      f"start the slow way")
         for future, _watcher in self._pending.values():
@@ -174,7 +175,7 @@ class Zygote:
         """Tells the zygote to end what is left (its exits still reported) and exit; waits, kills it if need be."""
         if self._sock is None:
             return
-        self._closing = True
+        self.closing = True
         with contextlib.suppress(OSError):
             self._sock.shutdown(socket.SHUT_WR)  # the zygote reads the end; we go on reading its last exits
         for _ in range(int(timeout / 0.05)):

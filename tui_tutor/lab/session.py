@@ -85,6 +85,8 @@ class TutorProcess:
             try:
                 return await self._fork(target)
             except ZygoteError as e:
+                if self.zygote.closing:  # the lab is stopping: start nothing more
+                    raise OSError(f"not started: {e}") from None
                 self.fallback = str(e)  # spawned below, on a fresh pty (a late fork is killed by the zygote)
         self._spawn()
 
