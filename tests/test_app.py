@@ -299,3 +299,14 @@ async def test_escape_closes_the_help():
     async with app.run_test(size=SMALL) as pilot:
         await pilot.press("question_mark", "escape")
         assert not isinstance(app.screen, HelpScreen) and app.current_mode == "workbench"
+
+
+async def test_a_refused_quiz_answer_is_explained_in_the_learners_language_and_not_counted():
+    app = TutorApp(lang="zh", start="quiz")
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        await pilot.press("x", "enter")  # lesson 1 opens on a multiple-choice question
+        assert "请用 a, b, c, d 中的一个字母作答" in str(app.screen.query_one("#answer-message").content)
+        assert app.store.answers() == []  # not an attempt
+        await pilot.press("b", "enter")  # typing replaces the refused entry
+        assert [a.answer for a in app.store.answers()] == ["b"]

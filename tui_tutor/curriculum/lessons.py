@@ -31,6 +31,14 @@ class Lesson:
     text: str
 
     @property
+    def list_title(self) -> str:
+        """The title for a narrow list: in CJK, no space after "1.", so a wrapped title
+        folds with its number instead of leaving "1." alone on a line."""
+        if any(ord(c) >= 0x2E80 for c in self.title):
+            return self.title.replace(". ", ".", 1)
+        return self.title
+
+    @property
     def workbench_links(self) -> tuple[str, ...]:
         """The phases this lesson's "try it" links open."""
         return tuple(_LINK.findall(self.text))

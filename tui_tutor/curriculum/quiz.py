@@ -33,7 +33,23 @@ class QuizFormatError(ValueError):
 
 
 class AnswerError(ValueError):
-    """What the learner typed is not an answer; it does not count as an attempt."""
+    """What the learner typed is not an answer; it does not count as an attempt.
+
+    ``key`` and ``values`` let a UI say it in the learner's language (i18n keys
+    ``bad_answer_<key>``); ``str()`` is the English."""
+
+    ENGLISH = {
+        "empty": "Type a number first.",
+        "marks": "{text!r} mixes decimal marks: write it like 0.0123 or 0,0123.",
+        "not_number": "{text!r} is not a number: write it like 0.0123, -0.5 or 1.23e-2.",
+        "not_finite": "{text!r} is not a finite number.",
+        "letter": "Answer with one of {letters}.",
+        "order": "Type each of the numbers 1 to {n} once, in the right order (e.g. {example}).",
+    }
+
+    def __init__(self, key: str, **values) -> None:
+        self.key, self.values = key, values
+        super().__init__(self.ENGLISH[key].format(**values))
 
 
 @dataclass(frozen=True)
@@ -90,8 +106,15 @@ class Numeric:
 
     @property
     def tolerance_text(self) -> str:
-        q = self.question
-        return f"±{q.relative * 100:g} % or ±{number(q.absolute)}"
+        return f"±{self.relative_text} or ±{self.absolute_text}"
+
+    @property
+    def relative_text(self) -> str:
+        return f"{self.question.relative * 100:g} %"
+
+    @property
+    def absolute_text(self) -> str:
+        return number(self.question.absolute)
 
 
 @dataclass(frozen=True)
@@ -209,17 +232,17 @@ def parse_answer(text: str) -> float:
     """A number as people type it: 0.0123, .0123, 1.23e-2, -0.5, 0,0123 (comma as decimal mark)."""
     cleaned = text.strip().replace("−", "-").replace(" ", "")
     if not cleaned:
-        raise AnswerError("Type a number first.")
+        raise AnswerError("empty")
     if "," in cleaned:
         if "." in cleaned or cleaned.count(",") > 1:
-            raise AnswerError(f"{text!r} mixes decimal marks: write it like 0.0123 or 0,0123.")
+            raise AnswerError("marks", text=text)
         cleaned = cleaned.replace(",", ".")
     try:
         value = float(cleaned)
     except ValueError:
-        raise AnswerError(f"{text!r} is not a number: write it like 0.0123, -0.5 or 1.23e-2.") from None
+        raise AnswerError("not_number", text=text) from None
     if not math.isfinite(value):
-        raise AnswerError(f"{text!r} is not a finite number.")
+        raise AnswerError("not_finite", text=text)
     return value
 
 
@@ -240,7 +263,7 @@ def grade_choice(q: Question, text: str) -> Grade:
     elif len(pick) == 1 and pick in letters:
         index = letters.index(pick) + 1
     else:
-        raise AnswerError(f"Answer with one of {', '.join(letters)}.")
+        raise AnswerError("letter", letters=", ".join(letters))
     return Grade(index == q.answer, f"{letters[q.answer - 1]}) {q.choices[q.answer - 1]}")
 
 
@@ -249,8 +272,7 @@ def grade_order(q: Question, text: str) -> Grade:
     shown = q.shuffled_items()
     digits = [c for c in text if not c.isspace() and c not in ",-"]
     if sorted(digits) != [str(k) for k in range(1, len(shown) + 1)]:
-        raise AnswerError(f"Type each of the numbers 1 to {len(shown)} once, in the right order (e.g. "
-                          f"{''.join(str(k) for k in range(len(shown), 0, -1))}).")
+        raise AnswerError("order", n=len(shown), example="".join(str(k) for k in range(len(shown), 0, -1)))
     given = tuple(shown[int(d) - 1] for d in digits)
     right = "".join(str(shown.index(item) + 1) for item in q.items)
     return Grade(given == q.items, right + ": " + " → ".join(q.items))

@@ -86,10 +86,7 @@ class LessonsScreen(Screen):
         for k, lesson in enumerate(self.lessons):
             score = scores.get(lesson.number)
             mark = "✓ " if score is not None and score.mastered else ""
-            title = lesson.title
-            if any(ord(c) >= 0x2E80 for c in title):  # CJK: no space, so "1." folds with the title, not alone
-                title = title.replace(". ", ".", 1)
-            options.add_option(Option(f"{mark}{title}", id=str(k)))
+            options.add_option(Option(f"{mark}{lesson.list_title}", id=str(k)))
         options.highlighted = highlighted
 
     def open_lesson(self, index: int) -> None:

@@ -37,7 +37,7 @@ def question_content(q: Question, numeric: Numeric | None, position: str, tr) ->
         parts += ["\n", (tr("givens"), "bold"), "\n"]
         for g in numeric.givens:
             parts.append(f"  {g.symbol} = {number(g.value, 8)}\n")
-        parts += ["\n", (tr("tolerance", tol=numeric.tolerance_text, figures=q.figures), "italic")]
+        parts += ["\n", (tr("tolerance", rel=numeric.relative_text, abs=numeric.absolute_text, figures=q.figures), "italic")]
     elif q.kind in ("choice", "formula"):
         parts.append("\n")
         for k, choice in enumerate(q.choices):
@@ -64,6 +64,7 @@ class QuizScreen(Screen):
     BINDINGS = [
         Binding("escape", "leave_answer", "Keys", show=False),
         Binding("enter", "next", "Next question", show=False),
+        Binding("a", "answer", "Answer"),
         Binding("n", "next", "Next"),
         Binding("h", "hint", "Hint"),
         Binding("r", "retry", "Retry missed"),
@@ -113,7 +114,7 @@ class QuizScreen(Screen):
             s = scores.get(lesson.number)
             mark = "✓ " if s and s.mastered else "  "
             tail = f" {s.right}/{s.total}" if s else ""
-            options.add_option(Option(f"{mark}{lesson.title}{tail}", id=str(lesson.number)))
+            options.add_option(Option(f"{mark}{lesson.list_title}{tail}", id=str(lesson.number)))
         options.highlighted = highlighted if highlighted is not None else self.lesson - 1
 
     def start_lesson(self, lesson: int, only: list[str] | None = None, keep_position: bool = False) -> None:
@@ -171,7 +172,9 @@ class QuizScreen(Screen):
             else:
                 grade = grade_choice(q, event.value)
         except AnswerError as err:  # not an attempt: say what was wrong and wait
-            self.query_one("#answer-message", Label).update(str(err))
+            message = self.app.tr(f"bad_answer_{err.key}", **err.values) if self.app.lang != "en" else str(err)
+            self.query_one("#answer-message", Label).update(message)
+            event.input.select_all()  # what is typed next replaces the refused entry
             return
         self.answered = True
         self.query_one("#answer-message", Label).update("")
@@ -185,6 +188,9 @@ class QuizScreen(Screen):
 
     def action_leave_answer(self) -> None:
         self.query_one("#quiz-lessons").focus()
+
+    def action_answer(self) -> None:
+        self.query_one("#answer", Input).focus()
 
     def action_next(self) -> None:
         if not self.queue:
