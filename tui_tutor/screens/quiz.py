@@ -95,6 +95,11 @@ class QuizScreen(Screen):
         yield TutorFooter()
 
     def on_mount(self) -> None:
+        saved = (self.app.store.get_state("quiz_position") or "").split(":")
+        if len(saved) == 2 and all(part.isdigit() for part in saved):  # resume where the learner stopped
+            self.lesson, self.index = int(saved[0]), int(saved[1])
+            if self.lesson not in load_bank(self.app.lang):  # a lesson since removed
+                self.lesson, self.index = 1, 0
         self.watch(self.app, "lang", lambda _: self._refresh_all())
 
     @property
@@ -146,6 +151,7 @@ class QuizScreen(Screen):
         self._show_score()
         self.query_one("#quiz-scroll").scroll_home(animate=False)
         self.started = time.monotonic()
+        self.app.store.set_state("quiz_position", f"{self.lesson}:{self.index}")
 
     def _show_score(self) -> None:
         s = self.app.lesson_scores().get(self.lesson)
