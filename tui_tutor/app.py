@@ -52,7 +52,7 @@ class TutorApp(App):
 
     lang: reactive[str] = reactive("en")
     """Language of the interface and the lessons: "en" or "zh"."""
-    workbench: reactive[Workbench | None] = reactive(None, always_update=True)
+    workbench: reactive[Workbench | None] = reactive(None, always_update=True, repaint=False)
     """The learner's network, input and step; the workbench and training screens read it.
     None until a screen needs it (``ensure_workbench``), so the lessons open without numpy."""
 

@@ -122,12 +122,20 @@ class WorkbenchScreen(Screen):
         if state.history:
             lines.append(f"{tr('history')}: {len(state.history)}")
         self.query_one("#wb-info", SteadyStatic).show_content("\n".join(lines))
-        self.query_one("#diagram", NetworkDiagram).show(ex, step, tr("weights_in_play"))
         self.query_one("#formula", FormulaPanel).show(step, state.step, len(ex.steps), self.app.lang)
-        self.query_one("#params", ParameterEditor).show(s.network, step)
-        self._render_history(state)
-        if self.query_one("#wb-tabs", TabbedContent).active == "tab-check":
+        self._render_tab(state, self.query_one("#wb-tabs", TabbedContent).active)
+
+    def _render_tab(self, state: Workbench, tab: str) -> None:
+        """Only the tab on screen is drawn; the others are drawn when they are opened."""
+        step = state.explanation.steps[state.step]
+        if tab == "tab-steps":
+            self.query_one("#diagram", NetworkDiagram).show(state.explanation, step, self.app.tr("weights_in_play"))
+        elif tab == "tab-params":
+            self.query_one("#params", ParameterEditor).show(state.setup.network, step)
+        elif tab == "tab-check":
             self._render_check(state)
+        else:
+            self._render_history(state)
 
     def _render_history(self, state: Workbench) -> None:
         from ..engine.network import cost_of
@@ -153,8 +161,7 @@ class WorkbenchScreen(Screen):
 
     @on(TabbedContent.TabActivated)
     def _tab_changed(self, event: TabbedContent.TabActivated) -> None:
-        if event.pane.id == "tab-check":
-            self._render_check(self.state)
+        self._render_tab(self.state, event.pane.id)
 
     # Messages from the widgets
 
@@ -223,6 +230,7 @@ class WorkbenchScreen(Screen):
 
     def action_edit_parameters(self) -> None:
         self.query_one("#wb-tabs", TabbedContent).active = "tab-params"
+        self._render_tab(self.state, "tab-params")  # the tables exist from the first time they are shown
         self.query_one("#layer-2").focus()
 
     def action_gradient_check(self) -> None:

@@ -72,6 +72,7 @@ class ParameterEditor(Vertical):
         self._network: Network | None = None
         self._editing: tuple[Ref, ParameterTable] | None = None
         self._shown: dict[Ref, tuple[str, str]] = {}  # what each cell shows: text and style
+        self._line_stale = False  # the edit line still shows an edit that was committed
 
     def compose(self) -> ComposeResult:
         yield Horizontal(id="tables")
@@ -91,6 +92,9 @@ class ParameterEditor(Vertical):
             for l in range(2, len(network.layers) + 1):
                 tables.mount(self._make_table(network, l))
         self._network = network
+        if self._line_stale:
+            self._line_stale = False
+            self.query_one("#edit-line", SteadyStatic).show_content(self.app.tr("edit_hint"))
         for l in range(2, len(network.layers) + 1):
             table = self.query_one(f"#layer-{l}", DataTable)
             for j in range(1, network.layers[l - 1] + 1):
@@ -162,7 +166,11 @@ class ParameterEditor(Vertical):
             self._message(self.app.tr(key, text=text, old=number(old, 6)))
             return
         self._message("")
-        self.cancel()
+        # Stop taking keys now, but redraw the line with the new state (in ``show``), so that
+        # the edit and its results reach the screen in one frame rather than two.
+        self._editing[1].typing = None
+        self._editing = None
+        self._line_stale = True
         self.post_message(self.Edited(ref.layer, ref.j, ref.i if ref.quantity == "w" else 0, value))
 
     def _message(self, text: str) -> None:

@@ -16,10 +16,12 @@ class SteadyStatic(Static):
 
     def show_content(self, content: Content | str, fit: bool = False) -> None:
         """Show ``content``; with ``fit``, also shrink to it (one layout), else only ever grow."""
+        if any(not node.display for node in self.ancestors_with_self if node is not self.screen):
+            self.update(content, layout=False)  # in a hidden tab: laid out when the tab shows
+            return
         size = self.content_size
-        if size.width <= 0:  # not laid out yet; in a hidden tab, it will be when the tab shows
-            hidden = any(not node.display for node in self.ancestors_with_self if node is not self.screen)
-            self.update(content, layout=not hidden)
+        if size.width <= 0:  # not laid out yet
+            self.update(content)
             return
         self.update(content, layout=False)
         visual = self.visual
