@@ -12,6 +12,7 @@ in the numeric form and on a network diagram.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from . import symbols as S
 from .network import Network, Pass, apply_gradient, backprop, sigmoid_prime
@@ -41,7 +42,7 @@ class Ref:
     j: int = 0
     i: int = 0
 
-    @property
+    @cached_property  # asked for thousands of times per explanation
     def symbol(self) -> str:
         q, l, j, i = self.quantity, self.layer, self.j, self.i
         if q == "w":
@@ -97,7 +98,7 @@ class Step:
     def substituted(self) -> str:
         return "".join(text for text, _ in self.substituted_parts)
 
-    @property
+    @cached_property  # the UI asks once per cell it colours
     def uses(self) -> tuple[Ref, ...]:
         """The quantities on the right-hand side, each once, in order of appearance."""
         seen: dict[Ref, None] = {}

@@ -27,8 +27,9 @@ class SteadyStatic(Static):
         visual = self.visual
         # The height the text takes at this width (wrapped as Textual wraps it), and the width
         # it would like, which matters to panels sized to their content.
-        need = (visual.get_height(self.styles, size.width), visual.get_optimal_width(self.styles, size.width))
         auto_width = self.styles.width is not None and self.styles.width.is_auto
+        need = (visual.get_height(self.styles, size.width),
+                visual.get_optimal_width(self.styles, size.width) if auto_width else size.width)
         too_big = need[0] > size.height or (auto_width and need[1] > size.width)
         too_small = fit and (need[0] < size.height or (auto_width and need[1] < size.width))
         if (too_big or too_small) and need != self._asked:  # (when a max-height caps it, asking again would not help)
