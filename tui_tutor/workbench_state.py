@@ -32,6 +32,16 @@ class Workbench:
         setup = presets.book(image) if name == "book" else presets.preset(name)
         return cls(setup, name, image if name == "book" else None)
 
+    @classmethod
+    def from_setup(cls, setup: Setup) -> Workbench:
+        """A workbench for a loaded network file: the book's preset (and its 64 images, for
+        training) when the network has the book's shape."""
+        if setup.network.layers != (12, 3, 2):
+            return cls(setup, "custom", None)
+        if setup.data is None:
+            setup = replace(setup, data=presets.book_data())
+        return cls(setup, "book", cls._matching_image(setup.input))
+
     @cached_property
     def explanation(self) -> Explanation:
         s = self.setup

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,24 +10,22 @@ from textual.screen import Screen
 from textual.widgets import Header, TabbedContent, TabPane
 
 from ..engine import gradcheck
-from ..engine.netfile import NetworkFileError, load_setup, save_setup
 from ..engine.steps import PHASES
 from ..engine.symbols import number
-from ..engine.training import DataSet
 from ..widgets.footer import TutorFooter
 from ..widgets.formula_panel import FormulaPanel
 from ..widgets.network_diagram import NetworkDiagram
 from ..widgets.parameter_editor import ParameterEditor
 from ..widgets.pixel_grid import PixelGrid
 from ..widgets.steady import SteadyStatic
-from ..workbench_state import Workbench, parse_number
-from .prompt import PromptScreen
+from ..workbench_state import Workbench
+from .workbench_prompts import WorkbenchPrompts
 
 TAB_TITLES = {"tab-steps": "step_through", "tab-params": "parameters", "tab-check": "gradcheck",
               "tab-history": "history"}
 
 
-class WorkbenchScreen(Screen):
+class WorkbenchScreen(WorkbenchPrompts, Screen):
     BINDINGS = [
         Binding("n", "step(1)", "Next step"),
         Binding("p", "step(-1)", "Previous step"),
@@ -205,25 +201,6 @@ class WorkbenchScreen(Screen):
             current = self.state.image or 1
             self._set(self.state.with_image((current - 1 + direction) % 64 + 1))
 
-    def action_choose_image(self) -> None:
-        if self.state.preset != "book":
-            self.notify(self.app.tr("no_images"), severity="warning")
-            return
-
-        def chosen(text: str | None) -> None:
-            if text is None:
-                return
-            try:
-                n = int(text.strip())
-                if not 1 <= n <= 64:
-                    raise ValueError
-            except ValueError:
-                self.notify(self.app.tr("image_range", text=text), severity="error")
-                return
-            self._set(self.state.with_image(n))
-
-        self.app.push_screen(PromptScreen(self.app.tr("prompt_image"), str(self.state.image or 1)), chosen)
-
     def action_toggle_digit(self) -> None:
         if self.state.digit is not None:
             self._set(self.state.with_digit(1 - self.state.digit))
@@ -236,81 +213,11 @@ class WorkbenchScreen(Screen):
     def action_gradient_check(self) -> None:
         self.query_one("#wb-tabs", TabbedContent).active = "tab-check"
 
-    def action_set_eta(self) -> None:
-        def chosen(text: str | None) -> None:
-            if text is None:
-                return
-            try:
-                self._set(self.state.with_learning_rate(parse_number(text)))
-            except ValueError:
-                self.notify(self.app.tr("eta_positive", text=text), severity="error")
-
-        self.app.push_screen(PromptScreen(self.app.tr("prompt_eta"), number(self.state.setup.learning_rate)), chosen)
-
     def action_reset(self) -> None:
         self._set(self.state.reset())
         self.notify(self.app.tr("reset"))
 
-    def action_randomise(self) -> None:
-        def chosen(text: str | None) -> None:
-            if text is None:
-                return
-            try:
-                self._seed = int(text.strip())
-            except ValueError:
-                self.notify(self.app.tr("seed_whole", text=text), severity="error")
-                return
-            self._set(self.state.randomised(self._seed))
-            self.notify(self.app.tr("randomised", seed=self._seed))
-
-        self.app.push_screen(PromptScreen(self.app.tr("prompt_seed"), str(self._seed + 1)), chosen)
-
     def action_switch_preset(self) -> None:
         self._set(Workbench.from_preset("mazur" if self.state.preset == "book" else "book"))
 
-    def action_save(self) -> None:
-        def chosen(text: str | None) -> None:
-            if not text:
-                return
-            path = Path(text).expanduser()
-            try:
-                save_setup(self.state.setup, path)
-            except OSError as err:
-                self.notify(self.app.tr("cannot_save", path=path, why=err.strerror or err), severity="error")
-                return
-            self._last_file = text
-            self.notify(self.app.tr("saved", path=path))
 
-        self.app.push_screen(PromptScreen(self.app.tr("prompt_save"), self._last_file), chosen)
-
-    def action_load(self) -> None:
-        def chosen(text: str | None) -> None:
-            if not text:
-                return
-            try:
-                setup = load_setup(Path(text).expanduser())
-            except NetworkFileError as err:
-                self.notify(str(err), severity="error", timeout=8)
-                return
-            self._last_file = text
-            self._set(load_workbench(setup))
-            self.notify(self.app.tr("loaded", path=text))
-
-        self.app.push_screen(PromptScreen(self.app.tr("prompt_load"), self._last_file), chosen)
-
-
-def load_workbench(setup) -> Workbench:
-    """A workbench for a loaded file: the book's preset when it has the book's shape."""
-    from dataclasses import replace
-
-    preset = "book" if setup.network.layers == (12, 3, 2) else "custom"
-    bench = Workbench(setup, preset, Workbench._matching_image(setup.input))
-    if preset == "book" and setup.data is None:
-        bench = replace(bench, setup=replace(setup, data=_book_data()))
-    return bench
-
-
-def _book_data() -> DataSet:
-    from ..engine.presets import book_data
-
-    return book_data()

@@ -1,0 +1,90 @@
+"""What the learner typed, read and graded: numbers as people write them, a letter,
+an order of steps. A bad entry raises ``AnswerError`` and is not an attempt."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..engine.symbols import number
+
+if TYPE_CHECKING:
+    from .quiz import Numeric, Question
+
+
+class AnswerError(ValueError):
+    """What the learner typed is not an answer; it does not count as an attempt.
+
+    ``key`` and ``values`` let a UI say it in the learner's language (i18n keys
+    ``bad_answer_<key>``); ``str()`` is the English."""
+
+    ENGLISH = {
+        "empty": "Type a number first.",
+        "marks": "{text!r} mixes decimal marks: write it like 0.0123 or 0,0123.",
+        "not_number": "{text!r} is not a number: write it like 0.0123, -0.5 or 1.23e-2.",
+        "not_finite": "{text!r} is not a finite number.",
+        "letter": "Answer with one of {letters}.",
+        "order": "Type each of the numbers 1 to {n} once, in the right order (e.g. {example}).",
+    }
+
+    def __init__(self, key: str, **values) -> None:
+        self.key, self.values = key, values
+        super().__init__(self.ENGLISH[key].format(**values))
+
+
+@dataclass(frozen=True)
+class Grade:
+    correct: bool
+    expected: str  # the right answer as shown after answering
+    worked: str = ""  # numeric: the formula, with numbers, and the value
+
+
+def parse_answer(text: str) -> float:
+    """A number as people type it: 0.0123, .0123, 1.23e-2, -0.5, 0,0123 (comma as decimal mark)."""
+    cleaned = text.strip().replace("−", "-").replace(" ", "")
+    if not cleaned:
+        raise AnswerError("empty")
+    if "," in cleaned:
+        if "." in cleaned or cleaned.count(",") > 1:
+            raise AnswerError("marks", text=text)
+        cleaned = cleaned.replace(",", ".")
+    try:
+        value = float(cleaned)
+    except ValueError:
+        raise AnswerError("not_number", text=text) from None
+    if not math.isfinite(value):
+        raise AnswerError("not_finite", text=text)
+    return value
+
+
+def grade_numeric(n: Numeric, text: str) -> Grade:
+    value = parse_answer(text)  # AnswerError propagates: not an attempt
+    q = n.question
+    correct = abs(value - n.expected) <= max(q.absolute, q.relative * abs(n.expected))
+    worked = f"{n.step.formula}\n{' ' * len(n.step.symbol)} = {n.step.substituted}\n" \
+             f"{' ' * len(n.step.symbol)} = {number(n.expected, 6)}"
+    return Grade(correct, number(n.expected, q.figures), worked)
+
+
+def grade_choice(q: Question, text: str) -> Grade:
+    letters = "abcdefgh"[: len(q.choices)]
+    pick = text.strip().lower()
+    if pick.isdigit() and 1 <= int(pick) <= len(q.choices):
+        index = int(pick)
+    elif len(pick) == 1 and pick in letters:
+        index = letters.index(pick) + 1
+    else:
+        raise AnswerError("letter", letters=", ".join(letters))
+    return Grade(index == q.answer, f"{letters[q.answer - 1]}) {q.choices[q.answer - 1]}")
+
+
+def grade_order(q: Question, text: str) -> Grade:
+    """The learner types the shown items' numbers in the right order, e.g. "3142" or "3 1 4 2"."""
+    shown = q.shuffled_items()
+    digits = [c for c in text if not c.isspace() and c not in ",-"]
+    if sorted(digits) != [str(k) for k in range(1, len(shown) + 1)]:
+        raise AnswerError("order", n=len(shown), example="".join(str(k) for k in range(len(shown), 0, -1)))
+    given = tuple(shown[int(d) - 1] for d in digits)
+    right = "".join(str(shown.index(item) + 1) for item in q.items)
+    return Grade(given == q.items, right + ": " + " → ".join(q.items))
