@@ -143,6 +143,7 @@ KEY_NAMES_ZH = {
     "Toggle pixel": "切换像素", "Up": "上", "Down": "下", "Left": "左", "Right": "右",
     "Train": "训练", "Stop": "停止", "Use in workbench": "用于工作台", "Hint": "提示", "Next question": "下一题",
     "Retry missed": "重做错题", "Mistakes": "错题回顾", "Close": "关闭", "Cancel": "取消", "Keys": "按键", "Answer": "作答", "palette": "命令面板",
+    "Focus Next": "下一个控件", "Focus Previous": "上一个控件", "Copy selected text": "复制选中的文字",
 }
 
 

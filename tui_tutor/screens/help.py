@@ -10,11 +10,15 @@ from textual.widgets import DataTable, Label
 
 from ..i18n import key_name
 
-MOUSE_AND_MORE = [
-    ("mouse", "click a pixel to toggle it, a lesson to open it, a link to follow it, a cell to edit it"),
-    ("tab / shift+tab", "move between panels"),
-    ("ctrl+p", "command palette: every action by name"),
-]
+MOUSE_AND_MORE = {
+    "en": [("mouse", "click a pixel to toggle it, a lesson to open it, a link to follow it, a cell to edit it"),
+           ("tab / shift+tab", "move between panels"),
+           ("ctrl+p", "command palette: every action by name")],
+    "zh": [("鼠标", "点击像素切换黑白，点击课程打开，点击链接跳转，点击单元格修改"),
+           ("tab / shift+tab", "在面板之间移动"),
+           ("ctrl+p", "命令面板：按名称查找所有操作")],
+}
+HEADINGS = {"en": ("key", "action"), "zh": ("按键", "操作")}
 
 
 class HelpScreen(ModalScreen):
@@ -34,7 +38,8 @@ class HelpScreen(ModalScreen):
         with VerticalScroll():
             yield Label(self.app.tr("help") + " — esc", classes="title")
             table = DataTable(show_cursor=False, zebra_stripes=True)
-            table.add_columns("key", "action")
+            lang = self.app.lang if self.app.lang in HEADINGS else "en"
+            table.add_columns(*HEADINGS[lang])
             seen = set()
             for key, active in self._shown_bindings.items():
                 binding: Binding = active.binding
@@ -42,6 +47,6 @@ class HelpScreen(ModalScreen):
                     continue
                 seen.add((binding.description, key))
                 table.add_row(self.app.get_key_display(binding), key_name(self.app.lang, binding.description))
-            for key, what in MOUSE_AND_MORE:
+            for key, what in MOUSE_AND_MORE[lang]:
                 table.add_row(key, what)
             yield table
