@@ -16,7 +16,7 @@ from .i18n import detect_language, tr
 from .memory_store import MemoryStore
 
 if TYPE_CHECKING:
-    from .curriculum.scores import LessonScore
+    from .progress.store import Score
     from .workbench_state import Workbench
 
 
@@ -88,32 +88,25 @@ class TutorApp(App):
 
     # Progress: screens ask the app, the app asks the store
 
-    def _question_ids(self) -> dict[int, set[str]]:
-        from .curriculum.quiz import load_bank
+    def lesson_scores(self) -> dict[int, Score]:
+        from .curriculum.quiz import question_ids
 
-        return {lesson: {q.id for q in qs} for lesson, qs in load_bank(self.lang).items()}
-
-    def lesson_scores(self) -> dict[int, LessonScore]:
-        from .curriculum.scores import lesson_scores
-
-        return lesson_scores(self.store.answers(), self._question_ids())
+        return self.store.lesson_scores(question_ids(self.lang))
 
     def record_answer(self, lesson: int, question_id: str, answer: str, correct: bool, seconds: float) -> None:
         self.store.record_answer(lesson, question_id, answer, correct, seconds)
 
     def missed_questions(self, lesson: int) -> list[str]:
-        from .curriculum.scores import missed
-
-        return missed(self.store.answers(), lesson)
+        return self.store.missed_questions(lesson)
 
     def mistakes(self) -> list[tuple[int, str, str, str]]:
         """(lesson, prompt, the learner's answer, the right answer) for each question missed last time."""
         from .curriculum.quiz import load_bank
-        from .curriculum.scores import latest_answers
 
         bank = {(q.lesson, q.id): q for qs in load_bank(self.lang).values() for q in qs}
+        latest = {(a.lesson, a.question_id): a for a in self.store.answers()}  # oldest first: the last one stays
         out = []
-        for (lesson, qid), a in latest_answers(self.store.answers()).items():
+        for (lesson, qid), a in latest.items():
             q = bank.get((lesson, qid))
             if q is not None and not a.correct:
                 out.append((lesson, q.prompt, a.answer, _right_answer(q, self.ensure_workbench())))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 
+from .phases import PHASE_TITLES
+
 TEXT = {
     "en": {
         "title": "tui-tutor: backpropagation",
@@ -149,8 +151,6 @@ KEY_NAMES_ZH = {
 
 def key_name(lang: str, description: str) -> str:
     """A binding's description in ``lang`` (the bindings are written in English; "Jump to <phase id>")."""
-    from .phases import PHASE_TITLES
-
     if description.startswith("Jump to "):
         phase = PHASE_TITLES.get(lang, PHASE_TITLES["en"]).get(description.removeprefix("Jump to "), "?")
         return f"跳到{phase}" if lang == "zh" else f"Jump to {phase}"

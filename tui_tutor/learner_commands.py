@@ -45,19 +45,15 @@ def cmd_progress(args: argparse.Namespace) -> int:
         store.reset()
         print(f"Progress of {store.user} reset.")
         return 0
-    summary = store.summary(_question_ids(args.lang))
+    from .curriculum.quiz import question_ids
+
+    summary = store.summary(question_ids(args.lang or "en"))
     if args.format == "json":
         json.dump(summary, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
     else:
         print(format_summary(summary, args.lang or "en"))
     return 0
-
-
-def _question_ids(lang: str | None) -> dict[int, set[str]]:
-    from .curriculum.quiz import load_bank
-
-    return {lesson: {q.id for q in qs} for lesson, qs in load_bank(lang or "en").items()}
 
 
 def format_summary(summary: dict, lang: str = "en") -> str:

@@ -148,6 +148,12 @@ def load_bank(lang: str) -> dict[int, tuple[Question, ...]]:
     return bank
 
 
+def question_ids(lang: str = "en") -> dict[int, set[str]]:
+    """Each lesson's question ids: what a score is counted against (``quiz --check``
+    makes sure they are the same in every language)."""
+    return {lesson: {q.id for q in qs} for lesson, qs in load_bank(lang).items()}
+
+
 # Numeric questions: the engine computes the answer
 
 def _network_for(q: Question, workbench=None) -> tuple[Network, object, object, float]:

@@ -14,10 +14,9 @@ from pathlib import Path
 
 
 def _questions() -> dict[int, set[str]]:
-    """Each lesson's question ids (English bank: the ids are the same in every language)."""
-    from ..curriculum.quiz import load_bank
+    from ..curriculum.quiz import question_ids
 
-    return {lesson: {q.id for q in qs} for lesson, qs in load_bank("en").items()}
+    return question_ids("en")
 
 
 def _lesson_count() -> int:
