@@ -34,24 +34,25 @@ def _positive_float(text: str) -> float:
     return value
 
 
-def _epochs(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"epochs must be a whole number, not {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"epochs must be 0 or more, not {value}")
-    return value
+def whole_number(low: int, high: int | None, not_whole: str, out_of_range: str):
+    """An argparse type: a whole number from ``low`` to ``high`` (None: no top). The messages
+    are templates with ``{text}`` (what was typed) and ``{value}`` (the number read)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(not_whole.format(text=text)) from None
+        if value < low or (high is not None and value > high):
+            raise argparse.ArgumentTypeError(out_of_range.format(value=value))
+        return value
+
+    return parse
 
 
-def _image(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"image must be a number from 1 to 64, not {text!r}") from None
-    if not 1 <= value <= 64:
-        raise argparse.ArgumentTypeError(f"image must be from 1 to 64 (the book's numbering), not {value}")
-    return value
+_epochs = whole_number(0, None, "epochs must be a whole number, not {text!r}", "epochs must be 0 or more, not {value}")
+_image = whole_number(1, 64, "image must be a number from 1 to 64, not {text!r}",
+                      "image must be from 1 to 64 (the book's numbering), not {value}")
 
 
 def _pixels(text: str) -> str:

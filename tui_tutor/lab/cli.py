@@ -13,28 +13,15 @@ import shlex
 import sys
 from pathlib import Path
 
+from ..cli import whole_number
+
 EXIT_USAGE = 2
 _SUPPRESS = argparse.SUPPRESS
 
 
-def _port(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"port must be a number, not {text!r}") from None
-    if not 0 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"port must be from 1 to 65535 (0: any free port), not {value}")
-    return value
-
-
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected 1 or more, not {value}")
-    return value
+_port = whole_number(0, 65535, "port must be a number, not {text!r}",
+                     "port must be from 1 to 65535 (0: any free port), not {value}")
+_count = whole_number(1, None, "expected a whole number, not {text!r}", "expected 1 or more, not {value}")
 
 
 def _seconds(text: str) -> float:
