@@ -10,34 +10,22 @@ Snapshots are only comparable under the pinned Textual (see pyproject.toml).
 from __future__ import annotations
 
 import pytest
-from textual.widgets import Input, Markdown
+from textual.widgets import Input
 
 from tui_tutor.app import TutorApp
-from tui_tutor.screens.lessons import LessonsScreen
 
 SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
 
 
 async def settle(pilot) -> None:
-    """Nothing in the picture may depend on timing: no blinking cursor, no toast, the lesson laid out."""
+    """Nothing in the picture may depend on timing: no blinking cursor, no toast."""
     app = pilot.app
-    # The lesson is mounted after the first frame and renders in batches in the background:
-    # wait until its blocks have stopped coming.
-    counts = []
-    for _ in range(100):
-        if not isinstance(app.screen, LessonsScreen):
-            break
-        counts.append(sum(len(m.children) for m in app.screen.query(Markdown)))
-        toc = app.screen.query("#lesson-toc")
-        if toc and toc.first().table_of_contents and len(counts) >= 4 and counts[-1] > 0 and len(set(counts[-4:])) == 1:
-            break
-        await pilot.pause(0.05)
     for screen in app.screen_stack:
         for field in screen.query(Input):
             field.cursor_blink = False  # Textual has no app-wide switch (8.2.8): a blink timer per Input
     app.clear_notifications()
     await pilot.wait_for_scheduled_animations()
-    await pilot.pause(0.2)  # the contents tree paints its rows a frame after it is filled
+    await pilot.pause(0.1)
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -59,17 +59,19 @@ class TutorApp(App):
     def __init__(self, lang: str | None = None, start: str | None = None, store=None,
                  store_warning: str | None = None) -> None:
         """``store``: where progress is saved (see progress.py); None keeps it for this run only."""
+        self.store = store if store is not None else MemoryStore()
+        last = self.store.get_state("last_screen")
+        # The first screen is the app's default mode rather than a switch from Textual's blank
+        # default screen: that switch applied all the CSS once more, a tenth of the start-up.
+        self.DEFAULT_MODE = start or (last if last in self.MODES else "lessons")
         super().__init__()
         self.lang = lang or detect_language()
-        self._start = start
-        self.store = store if store is not None else MemoryStore()
         self._store_warning = store_warning
         self._save_timer = None
 
     def on_mount(self) -> None:
         self.title = tr(self.lang, "title")
-        last = self.store.get_state("last_screen")
-        self.action_open(self._start or (last if last in self.MODES else "lessons"))
+        self.store.set_state("last_screen", self.current_mode)
         reason = getattr(self.store, "reason", None)
         if reason:  # the store runs in memory: say why in the learner's language
             self.notify(self.tr("not_saving", why=reason), severity="warning", timeout=10)
@@ -92,6 +94,12 @@ class TutorApp(App):
         from .curriculum.quiz import question_ids
 
         return self.store.lesson_scores(question_ids(self.lang))
+
+    def mastered_lessons(self) -> set[int]:
+        """The lessons whose every question was last answered right (✓ on the lists)."""
+        if not any(score.right for score in self.store.lesson_scores().values()):
+            return set()  # nothing answered right yet: no need to read the quiz bank
+        return {n for n, score in self.lesson_scores().items() if score.mastered}
 
     def record_answer(self, lesson: int, question_id: str, answer: str, correct: bool, seconds: float) -> None:
         self.store.record_answer(lesson, question_id, answer, correct, seconds)

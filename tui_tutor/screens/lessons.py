@@ -1,26 +1,24 @@
-"""The lessons: a list, the lesson itself, its table of contents, and "try it" links.
-
-The markdown document (Textual's Markdown widget and markdown-it behind it) is
-imported and mounted just after the first frame: it is the slowest part of a start,
-and the learner sees the list and the keys meanwhile."""
+"""The lessons: a list, the lesson itself, its table of contents, and "try it" links."""
 
 from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Header, Label, OptionList
 from textual.widgets.option_list import Option
 
 from ..curriculum.lessons import Lesson, load_lessons
 from ..widgets.footer import TutorFooter
+from ..widgets.lesson_view import LessonView
 
 WORKBENCH_SCHEME = "workbench:"
 
 
 class LessonsScreen(Screen):
+    AUTO_FOCUS = "#lesson"
     BINDINGS = [
         Binding("right_square_bracket", "lesson(1)", "Next lesson", key_display="]"),
         Binding("left_square_bracket", "lesson(-1)", "Previous lesson", key_display="["),
@@ -40,28 +38,17 @@ class LessonsScreen(Screen):
                 yield Label("", id="lessons-title", classes="sidebar-title")
                 yield OptionList(id="lesson-list")
                 yield Label("", id="contents-title", classes="sidebar-title")
-            yield VerticalScroll(id="lesson-scroll")
+                yield OptionList(id="lesson-toc")
+            yield LessonView(id="lesson")
         yield TutorFooter()
 
     def on_mount(self) -> None:
         saved = self.app.store.get_state("lesson")
         self.index = int(saved) if saved and saved.isdigit() else 0
-        self.query_one("#lesson-scroll").focus()
-        self._list_lessons(marks=False)  # the marks need the quiz bank: they come with the document
-        self.call_after_refresh(self._mount_document)
-
-    async def _mount_document(self) -> None:
-        from textual.widgets import Markdown
-        from textual.widgets.markdown import MarkdownTableOfContents
-
-        document = Markdown(id="lesson", open_links=False)
-        await self.query_one("#lesson-scroll").mount(document)
-        await self.query_one("#lesson-sidebar").mount(MarkdownTableOfContents(document, id="lesson-toc"))
         self.watch(self.app, "lang", self._language_changed)
 
     def on_screen_resume(self) -> None:
-        if self.query("#lesson"):  # back from the quiz, say: the marks may have changed
-            self._list_lessons()
+        self._list_lessons()  # back from the quiz, say: the marks may have changed
 
     @property
     def lessons(self) -> tuple[Lesson, ...]:
@@ -77,23 +64,23 @@ class LessonsScreen(Screen):
         self._list_lessons()
         self.open_lesson(self.index)
 
-    def _list_lessons(self, marks: bool = True) -> None:
+    def _list_lessons(self) -> None:
         """The lesson titles, each marked ✓ once every question of its quiz was last answered right."""
-        scores = self.app.lesson_scores() if marks else {}
+        mastered = self.app.mastered_lessons()
+        titles = [f"{'✓ ' if lesson.number in mastered else ''}{lesson.list_title}" for lesson in self.lessons]
         options = self.query_one("#lesson-list", OptionList)
+        if titles == [str(option.prompt) for option in options.options]:
+            return  # as shown: the screen resumes at every start and after every other screen
         highlighted = options.highlighted
-        options.clear_options()
-        for k, lesson in enumerate(self.lessons):
-            score = scores.get(lesson.number)
-            mark = "✓ " if score is not None and score.mastered else ""
-            options.add_option(Option(f"{mark}{lesson.list_title}", id=str(k)))
+        options.set_options(Option(title, id=str(k)) for k, title in enumerate(titles))
         options.highlighted = highlighted
 
     def open_lesson(self, index: int) -> None:
         self.index = max(0, min(index, len(self.lessons) - 1))
-        self.query_one("#lesson").update(self.lesson.text)
+        view = self.query_one("#lesson", LessonView)
+        view.show(self.lesson.text)
         self.query_one("#lesson-list", OptionList).highlighted = self.index
-        self.query_one("#lesson-scroll").scroll_home(animate=False)
+        self._list_contents(view)
         self.sub_title = self.lesson.title
         self.app.mark_lesson_read(self.lesson.number)
         self.app.store.set_state("lesson", str(self.index))
@@ -102,18 +89,17 @@ class LessonsScreen(Screen):
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         self.open_lesson(int(event.option.id))
 
-    # Messages of the Markdown widget, by name, so this module need not import it
+    def _list_contents(self, view: LessonView) -> None:
+        """The lesson's sections (its ``##`` headings) in the table of contents."""
+        self.query_one("#lesson-toc", OptionList).set_options(
+            Option(title, id=str(k)) for k, (level, title) in enumerate(view.headings) if level > 1)
 
-    def on_markdown_table_of_contents_updated(self, event) -> None:
-        self.query_one("#lesson-toc").table_of_contents = event.table_of_contents
-        event.stop()
+    @on(OptionList.OptionSelected, "#lesson-toc")
+    def _section_chosen(self, event: OptionList.OptionSelected) -> None:
+        self.query_one("#lesson", LessonView).scroll_to_heading(int(event.option.id))
 
-    def on_markdown_table_of_contents_selected(self, event) -> None:
-        block = self.query_one("#lesson").query_one(f"#{event.block_id}")
-        self.query_one("#lesson-scroll").scroll_to_widget(block, top=True)
-        event.stop()
-
-    def on_markdown_link_clicked(self, event) -> None:
+    @on(LessonView.LinkClicked)
+    def _link_clicked(self, event: LessonView.LinkClicked) -> None:
         self.follow(event.href)
 
     def follow(self, href: str) -> None:

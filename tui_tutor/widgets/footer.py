@@ -1,72 +1,81 @@
-"""The footer: Textual's, with the key names in the learner's language, rebuilt only
-when the keys it shows change. Textual's own rebuilds on every focus change (twice for
-each weight edit), which cost a new set of widgets each time."""
+"""The footer: the keys that apply now, named in the learner's language, in one line.
+
+Textual's Footer is a widget per key, each with two styled parts: a dozen keys were
+a third of the CSS work of a start, and it built them all again at every focus change.
+This one is a single widget that draws one line, and only when the keys change.
+A click on a key presses it; the command palette's key sits at the right end."""
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
+from rich.cells import cell_len
+from rich.style import Style
+from rich.text import Text
+from textual.widget import Widget
 
 from ..i18n import key_name
 
 
-class TutorFooter(Footer):
+class TutorFooter(Widget, can_focus=False):
+    auto_links = False  # keys are clickable (an @click in their style) but should not look like links
+    COMPONENT_CLASSES = {"tutor-footer--key", "tutor-footer--description"}
+    DEFAULT_CSS = """
+    TutorFooter {
+        dock: bottom; height: 1; width: 1fr;
+        color: $footer-foreground; background: $footer-background;
+        & > .tutor-footer--key { color: $footer-key-foreground; background: $footer-key-background; text-style: bold; }
+        & > .tutor-footer--description { color: $footer-description-foreground; background: $footer-description-background; }
+    }
+    """
+
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
-        self._shown_keys: tuple | None = None
-        self._composed_lang: str | None = None  # the language of the keys built last
-        self.set_reactive(Footer._bindings_ready, True)  # keys in the first frame, not one signal later
+        self._keys: tuple = ()  # what the line shows: (language, (key, display, description, enabled)...)
 
     def on_mount(self) -> None:
-        super().on_mount()
-        self.watch(self.app, "lang", self._language_changed, init=False)
+        self.screen.bindings_updated_signal.subscribe(self, self.bindings_changed)
+        self.watch(self.app, "lang", lambda _lang: self.bindings_changed(self.screen), init=False)
 
-    def _language_changed(self, _lang: str) -> None:
-        self._shown_keys = None
-        self.bindings_changed(self.screen)
-
-    def _shown(self) -> list[tuple]:
-        """(binding, enabled, tooltip) for each action the footer shows, the first key of each."""
-        by_action: dict[str, tuple] = {}
-        for _node, binding, enabled, tooltip in self.screen.active_bindings.values():
-            if binding.show:
-                by_action.setdefault(binding.action, (binding, enabled, tooltip))
-        return list(by_action.values())
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
 
     def bindings_changed(self, screen) -> None:
-        self._bindings_ready = True
-        if not (self.is_attached and screen is self.screen):
+        if screen is not self.screen:
             return
-        shown = self._shown()
-        keys = (self.app.lang, tuple((b.key, b.description, enabled) for b, enabled, _ in shown))
-        if keys == self._shown_keys:
-            return
-        self._shown_keys = keys
-        composed = {key.key: key for key in self.query_children(FooterKey) if "-command-palette" not in key.classes}
-        if self._composed_lang == self.app.lang and all(b.key in composed for b, _, _ in shown):
-            # Fewer keys (an Input has focus, say): hide the others rather than build anew.
-            enabled = {b.key: on for b, on, _ in shown}
-            for key, widget in composed.items():
-                widget.display = key in enabled
-                widget.disabled = not enabled.get(key, True)
-            self.styles.grid_size_columns = len(shown) + (len(self.children) - len(composed))
-        else:
-            self.call_after_refresh(self.recompose)
+        keys = self._shown_keys()
+        if keys != self._keys:
+            self._keys = keys
+            self.refresh()
 
-    def compose(self) -> ComposeResult:
-        if not self._bindings_ready:
-            return
-        shown = self._shown()
-        self._composed_lang = self.app.lang
-        self.styles.grid_size_columns = len(shown)
-        for binding, enabled, tooltip in shown:
-            yield FooterKey(binding.key, self.app.get_key_display(binding), key_name(self.app.lang, binding.description),
-                            binding.action, disabled=not enabled, tooltip=tooltip)
-        if self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE:
-            palette = self.screen.active_bindings.get(self.app.COMMAND_PALETTE_BINDING)
-            if palette is not None:
-                _node, binding, enabled, tooltip = palette
-                yield FooterKey(binding.key, self.app.get_key_display(binding), key_name(self.app.lang, binding.description),
-                                binding.action, classes="-command-palette", disabled=not enabled,
-                                tooltip=binding.tooltip or binding.description)
+    def _shown_keys(self) -> tuple:
+        """(key, display, description, enabled) for each action shown, its first key; the palette's last."""
+        app = self.app
+        by_action: dict[str, tuple] = {}
+        palette = None
+        for _node, binding, enabled, _tooltip in self.screen.active_bindings.values():
+            entry = (binding.key, app.get_key_display(binding), key_name(app.lang, binding.description), enabled)
+            if binding.key == app.COMMAND_PALETTE_BINDING and app.ENABLE_COMMAND_PALETTE:
+                palette = entry
+            elif binding.show:
+                by_action.setdefault(binding.action, entry)
+        return (app.lang, tuple(by_action.values()), palette)
+
+    def render(self) -> Text:
+        if not self._keys:
+            self._keys = self._shown_keys()  # the first frame already has the keys
+        _lang, keys, palette = self._keys
+        key_style = self.get_component_rich_style("tutor-footer--key")
+        text_style = self.get_component_rich_style("tutor-footer--description")
+        line = Text(no_wrap=True, overflow="crop", end="")
+        for key, display, description, enabled in keys:
+            press = Style.from_meta({"@click": f"app.simulate_key({key!r})"})
+            dim = Style(dim=not enabled)
+            line.append(display, key_style + dim + press)
+            line.append(f"{description} ", text_style + dim + press)
+        if palette is not None:
+            key, display, description, _enabled = palette
+            tail = Text.assemble(("│", Style(dim=True)), (display, key_style), (f" {description}", text_style))
+            tail.stylize(Style.from_meta({"@click": f"app.simulate_key({key!r})"}))
+            room = self.size.width - cell_len(tail.plain)
+            line.truncate(max(room, 0), pad=True)
+            line.append_text(tail)
+        return line

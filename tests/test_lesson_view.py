@@ -1,0 +1,97 @@
+"""The lessons' markdown, read into blocks, broken into lines and drawn by the lesson view."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+from rich.cells import cell_len
+from rich.console import Console
+from rich.text import Text
+
+from tui_tutor.app import TutorApp
+from tui_tutor.curriculum.lesson_markup import parse
+from tui_tutor.curriculum.lessons import LANGUAGES, load_lessons
+from tui_tutor.widgets.lesson_view import LessonView
+from tui_tutor.widgets.line_breaks import CLOSING, break_offsets, wrap
+
+LESSON = """# 7. Title
+
+## One image
+
+For a single image,
+runs in *this* order, see [the workbench](workbench:forward):
+
+1. Forward. Compute every weighted input
+   and output:
+
+   ```text
+   z = w a + b
+     a = σ(z)
+   ```
+
+2. Output errors.
+
+- `forward`: weighted inputs
+- `cost`: the **squared** error
+
+第一行
+第二行 and more
+"""
+
+
+def test_the_blocks_of_a_lesson():
+    blocks = parse(LESSON)
+    assert [(b.kind, b.level, b.indent, b.marker) for b in blocks] == [
+        ("heading", 1, 0, ""), ("heading", 2, 0, ""), ("paragraph", 0, 0, ""), ("paragraph", 0, 0, "1."),
+        ("code", 0, 3, ""), ("paragraph", 0, 0, "2."), ("paragraph", 0, 0, "•"), ("paragraph", 0, 0, "•"),
+        ("paragraph", 0, 0, "")]
+    assert blocks[2].text == "For a single image, runs in *this* order, see [the workbench](workbench:forward):"
+    assert blocks[4].text == "z = w a + b\n  a = σ(z)"  # the list's indent taken off, the code's own kept
+    assert [b.gap for b in blocks[5:8]] == [True, True, False]  # no blank line inside a tight list
+    assert blocks[-1].text == "第一行第二行 and more"  # CJK lines join without a space
+
+
+def test_every_lesson_reads_into_known_blocks():
+    for lang in LANGUAGES:
+        for lesson in load_lessons(lang):
+            blocks = parse(lesson.text)
+            assert blocks[0].kind == "heading" and blocks[0].level == 1 and blocks[0].text == lesson.title
+            assert {b.kind for b in blocks} <= {"heading", "paragraph", "code"}
+            assert not any("```" in b.text or b.text.startswith("#") for b in blocks), lesson.slug
+            fenced = lesson.text.count("```") // 2
+            assert sum(b.kind == "code" for b in blocks) == fenced, lesson.slug
+
+
+def test_chinese_breaks_between_characters_but_not_before_punctuation():
+    text = "第 1 课发现，许多链式法则的长乘积中都藏着同一个量。"
+    for width, first in ((13, "第 1 课发现，"), (12, "第 1 课发")):  # a comma never starts a line
+        cuts = break_offsets(text, width)
+        lines = [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)])]
+        assert lines[0] == first and all(cell_len(line.rstrip()) <= width for line in lines)
+        assert not any(line[0] in CLOSING for line in lines)
+    assert break_offsets("plain words wrap at spaces", 12) == [12, 20]  # "plain words ", "wrap at ", "spaces"
+
+
+@given(st.text(alphabet="ab 第一，。δ₁²", min_size=0, max_size=80), st.integers(min_value=2, max_value=30))
+def test_wrapped_lines_fit_and_keep_every_character(text, width):
+    lines = wrap(Text(text), width, Console())
+    shown = ["".join(seg.text for seg in line) for line in lines]
+    assert all(cell_len(line) <= width for line in shown)
+    assert "".join(shown).replace(" ", "") == text.replace(" ", "")
+
+
+async def test_the_view_draws_a_lesson_its_headings_and_links():
+    app = TutorApp(lang="zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = app.screen.query_one("#lesson", LessonView)
+        lesson = load_lessons("zh")[0]
+        assert view.headings[0] == (1, lesson.title)
+        contents = app.screen.query_one("#lesson-toc")
+        assert contents.option_count == sum(1 for line in lesson.text.splitlines() if line.startswith("## "))
+        first_line = "".join(seg.text for seg in view.render_line(0))
+        assert lesson.title in first_line.replace(" ", "") or lesson.title.replace(" ", "") in first_line.replace(" ", "")
+        contents.focus()
+        contents.highlighted = 1
+        await pilot.press("enter")  # the second section (the third heading): the view scrolls to it
+        assert view.scroll_offset.y == view._heading_lines[2] > 0
+        assert view.headings[2][1] in "".join(seg.text for seg in view.render_line(0))
