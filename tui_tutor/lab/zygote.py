@@ -66,7 +66,27 @@ def preload() -> None:
             load_bank(lang)
     with contextlib.suppress(Exception):
         presets.book_data()
+    share_parsed_css()
     rehearse()
+
+
+def share_parsed_css() -> None:
+    """Every tutor parses the same CSS again (Textual keeps parsed rules per stylesheet, and
+    each app makes its own): kept here, by text and theme, the rehearsal parses it once for
+    all the sessions forked after it. Parsed rules are only read once made."""
+    from textual.css.stylesheet import Stylesheet
+
+    parse_alone = Stylesheet._parse_rules
+    parsed: dict[tuple, list] = {}
+
+    def parse_shared(self, css, read_from, is_default_rules=False, tie_breaker=0, scope=""):
+        key = (css, read_from, is_default_rules, tie_breaker, scope, tuple(sorted(self._variables.items())))
+        rules = parsed.get(key)
+        if rules is None:
+            rules = parsed[key] = parse_alone(self, css, read_from, is_default_rules, tie_breaker, scope)
+        return rules
+
+    Stylesheet._parse_rules = parse_shared
 
 
 def rehearse() -> None:
