@@ -95,3 +95,14 @@ async def test_the_view_draws_a_lesson_its_headings_and_links():
         await pilot.press("enter")  # the second section (the third heading): the view scrolls to it
         assert view.scroll_offset.y == view._heading_lines[2] > 0
         assert view.headings[2][1] in "".join(seg.text for seg in view.render_line(0))
+
+
+async def test_the_lesson_takes_the_new_colours_when_the_theme_changes():
+    app = TutorApp(lang="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = app.screen.query_one("#lesson", LessonView)
+        dark = view.render_line(0)
+        await pilot.press("D")
+        light = view.render_line(0)
+        assert dark.text == light.text and dark != light
+        assert {seg.style.bgcolor for seg in light} != {seg.style.bgcolor for seg in dark}

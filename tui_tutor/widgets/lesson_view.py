@@ -42,7 +42,7 @@ class LessonView(ScrollView, can_focus=True):
         super().__init__(**kwargs)
         self._blocks: list[Block] = []
         self._lines: list[Strip] = []
-        self._laid_out_for: tuple[int, int] | None = None  # (width, lesson) the lines were made for
+        self._laid_out_for: tuple | None = None  # (width, lesson, styles) the lines were made for
         self._lesson = 0  # counts the lessons shown, so a new one is laid out even at the same width
         self._heading_lines: list[int] = []  # where each heading is among the laid-out lines
 
@@ -74,14 +74,19 @@ class LessonView(ScrollView, can_focus=True):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._laid_out_for = None  # the theme changed: the colours are in the lines
-        self._layout()
+        self._layout()  # the theme may have changed: the colours are in the lines
 
     def _layout(self) -> None:
         width = self.scrollable_content_region.width
-        if width <= 0 or self._laid_out_for == (width, self._lesson):
+        if width <= 0:
             return
-        self._laid_out_for = (width, self._lesson)
+        try:
+            styles = (self.rich_style, *(self._style(name) for name in ("h1", "h2", "code", "link", "marker")))
+        except KeyError:  # the first style update comes before the parts' styles exist
+            return
+        if self._laid_out_for == (width, self._lesson, styles):
+            return
+        self._laid_out_for = (width, self._lesson, styles)
         self._lines, self._heading_lines = [], []
         base = self.rich_style
         for k, block in enumerate(self._blocks):
