@@ -11,8 +11,9 @@ in the numeric form and on a network diagram.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 
 from . import symbols as S
 from .network import Network, Pass, apply_gradient, backprop, sigmoid_prime
@@ -147,21 +148,19 @@ def _input_ref(l: int, i: int) -> Ref:
     return Ref("x", 1, i) if l == 1 else Ref("a", l, i)
 
 
-def _forward_steps(p: Pass) -> list[Step]:
-    net, steps = p.network, []
-    for l in range(2, net.depth + 1):
-        a_prev = p.a_of(l - 1)
-        for j in range(1, net.layers[l - 1] + 1):
-            b = _Builder()
-            for i in range(1, net.layers[l - 2] + 1):
-                if i > 1:
-                    b.text(" + ")
-                b.term(Ref("w", l, j, i), net.w(l, j, i)).text("", "×").term(_input_ref(l - 1, i), a_prev[i - 1])
-            b.text(" + ").term(Ref("b", l, j), net.b(l, j))
-            steps.append(b.step("weighted_input", "forward", Ref("z", l, j), p.z_of(l)[j - 1], l, j))
-            b = _Builder().text("σ(").term(Ref("z", l, j), p.z_of(l)[j - 1], bracket=False).text(")")
-            steps.append(b.step("activation", "forward", Ref("a", l, j), p.a_of(l)[j - 1], l, j))
-    return steps
+def _weighted_input(p: Pass, l: int, j: int) -> Step:
+    net, a_prev, b = p.network, p.a_of(l - 1), _Builder()
+    for i in range(1, net.layers[l - 2] + 1):
+        if i > 1:
+            b.text(" + ")
+        b.term(Ref("w", l, j, i), net.w(l, j, i)).text("", "×").term(_input_ref(l - 1, i), a_prev[i - 1])
+    b.text(" + ").term(Ref("b", l, j), net.b(l, j))
+    return b.step("weighted_input", "forward", Ref("z", l, j), p.z_of(l)[j - 1], l, j)
+
+
+def _activation(p: Pass, l: int, j: int) -> Step:
+    b = _Builder().text("σ(").term(Ref("z", l, j), p.z_of(l)[j - 1], bracket=False).text(")")
+    return b.step("activation", "forward", Ref("a", l, j), p.a_of(l)[j - 1], l, j)
 
 
 def _cost_step(p: Pass) -> Step:
@@ -175,55 +174,94 @@ def _cost_step(p: Pass) -> Step:
     return b.step("cost", "cost", Ref("C"), p.cost)
 
 
-def _delta_steps(p: Pass) -> list[Step]:
-    net, L, steps = p.network, p.network.depth, []
-    for j in range(1, net.layers[-1] + 1):
-        z = p.z_of(L)[j - 1]
-        b = _Builder().text("(").term(Ref("a", L, j), p.output[j - 1]).text(" − ").term(Ref("t", L, j), p.t[j - 1])
-        b.text(")", ")×").term(Ref("dsigma", L, j), sigmoid_prime(z))
-        steps.append(b.step("output_delta", "output_delta", Ref("delta", L, j), p.delta_of(L)[j - 1], L, j))
+def _output_delta(p: Pass, j: int) -> Step:
+    L = p.network.depth
+    z = p.z_of(L)[j - 1]
+    b = _Builder().text("(").term(Ref("a", L, j), p.output[j - 1]).text(" − ").term(Ref("t", L, j), p.t[j - 1])
+    b.text(")", ")×").term(Ref("dsigma", L, j), sigmoid_prime(z))
+    return b.step("output_delta", "output_delta", Ref("delta", L, j), p.delta_of(L)[j - 1], L, j)
+
+
+def _hidden_delta(p: Pass, l: int, i: int) -> Step:
+    net, b = p.network, _Builder().text("(")
+    for j in range(1, net.layers[l] + 1):
+        if j > 1:
+            b.text(" + ")
+        b.term(Ref("delta", l + 1, j), p.delta_of(l + 1)[j - 1]).text("", "×")
+        b.term(Ref("w", l + 1, j, i), net.w(l + 1, j, i))
+    b.text(")", ")×").term(Ref("dsigma", l, i), sigmoid_prime(p.z_of(l)[i - 1]))
+    return b.step("hidden_delta", "backward", Ref("delta", l, i), p.delta_of(l)[i - 1], l, i)
+
+
+def _weight_gradient(p: Pass, l: int, j: int, i: int) -> Step:
+    a_prev, delta = p.a_of(l - 1), p.delta_of(l)
+    b = _Builder().term(Ref("delta", l, j), delta[j - 1]).text("", "×").term(_input_ref(l - 1, i), a_prev[i - 1])
+    return b.step("weight_gradient", "gradients", Ref("grad_w", l, j, i), delta[j - 1] * a_prev[i - 1], l, j)
+
+
+def _bias_gradient(p: Pass, l: int, j: int) -> Step:
+    b = _Builder().term(Ref("delta", l, j), p.delta_of(l)[j - 1], bracket=False)
+    return b.step("bias_gradient", "gradients", Ref("grad_b", l, j), p.delta_of(l)[j - 1], l, j)
+
+
+def _weight_update(p: Pass, new: Network, eta: float, l: int, j: int, i: int) -> Step:
+    b = _Builder().term(Ref("w", l, j, i), p.network.w(l, j, i), bracket=False).text(" − ")
+    b.term(Ref("eta"), eta).text(" ", "×").term(Ref("grad_w", l, j, i), p.grad_w[l - 2][j - 1, i - 1])
+    return b.step("weight_update", "update", Ref("w", l, j, i), new.w(l, j, i), l, j)
+
+
+def _bias_update(p: Pass, new: Network, eta: float, l: int, j: int) -> Step:
+    b = _Builder().term(Ref("b", l, j), p.network.b(l, j), bracket=False).text(" − ")
+    b.term(Ref("eta"), eta).text(" ", "×").term(Ref("grad_b", l, j), p.delta_of(l)[j - 1])
+    return b.step("bias_update", "update", Ref("b", l, j), new.b(l, j), l, j)
+
+
+def _makers(p: Pass, new: Network, eta: float, update_biases: bool) -> list[tuple[str, Callable[[], Step]]]:
+    """(phase, how to build the step) for every step, in teaching order."""
+    net, L = p.network, p.network.depth
+    units = lambda l: range(1, net.layers[l - 1] + 1)  # noqa: E731
+    out: list[tuple[str, Callable[[], Step]]] = []
+    for l in range(2, L + 1):
+        for j in units(l):
+            out += [("forward", partial(_weighted_input, p, l, j)), ("forward", partial(_activation, p, l, j))]
+    out.append(("cost", partial(_cost_step, p)))
+    out += [("output_delta", partial(_output_delta, p, j)) for j in units(L)]
     for l in range(L - 1, 1, -1):
-        for i in range(1, net.layers[l - 1] + 1):
-            b = _Builder().text("(")
-            for j in range(1, net.layers[l] + 1):
-                if j > 1:
-                    b.text(" + ")
-                b.term(Ref("delta", l + 1, j), p.delta_of(l + 1)[j - 1]).text("", "×")
-                b.term(Ref("w", l + 1, j, i), net.w(l + 1, j, i))
-            b.text(")", ")×").term(Ref("dsigma", l, i), sigmoid_prime(p.z_of(l)[i - 1]))
-            steps.append(b.step("hidden_delta", "backward", Ref("delta", l, i), p.delta_of(l)[i - 1], l, i))
-    return steps
-
-
-def _gradient_steps(p: Pass) -> list[Step]:
-    net, steps = p.network, []
-    for l in range(2, net.depth + 1):
-        a_prev, delta = p.a_of(l - 1), p.delta_of(l)
-        for j in range(1, net.layers[l - 1] + 1):
-            for i in range(1, net.layers[l - 2] + 1):
-                b = _Builder().term(Ref("delta", l, j), delta[j - 1]).text("", "×")
-                b.term(_input_ref(l - 1, i), a_prev[i - 1])
-                steps.append(b.step("weight_gradient", "gradients", Ref("grad_w", l, j, i),
-                                    delta[j - 1] * a_prev[i - 1], l, j))
-            b = _Builder().term(Ref("delta", l, j), delta[j - 1], bracket=False)
-            steps.append(b.step("bias_gradient", "gradients", Ref("grad_b", l, j), delta[j - 1], l, j))
-    return steps
-
-
-def _update_steps(p: Pass, new: Network, eta: float, update_biases: bool) -> list[Step]:
-    old, steps = p.network, []
-    grad_w = p.grad_w
-    for l in range(2, old.depth + 1):
-        for j in range(1, old.layers[l - 1] + 1):
-            for i in range(1, old.layers[l - 2] + 1):
-                b = _Builder().term(Ref("w", l, j, i), old.w(l, j, i), bracket=False).text(" − ")
-                b.term(Ref("eta"), eta).text(" ", "×").term(Ref("grad_w", l, j, i), grad_w[l - 2][j - 1, i - 1])
-                steps.append(b.step("weight_update", "update", Ref("w", l, j, i), new.w(l, j, i), l, j))
+        out += [("backward", partial(_hidden_delta, p, l, i)) for i in units(l)]
+    for l in range(2, L + 1):
+        for j in units(l):
+            out += [("gradients", partial(_weight_gradient, p, l, j, i)) for i in units(l - 1)]
+            out.append(("gradients", partial(_bias_gradient, p, l, j)))
+    for l in range(2, L + 1):
+        for j in units(l):
+            out += [("update", partial(_weight_update, p, new, eta, l, j, i)) for i in units(l - 1)]
             if update_biases:
-                b = _Builder().term(Ref("b", l, j), old.b(l, j), bracket=False).text(" − ")
-                b.term(Ref("eta"), eta).text(" ", "×").term(Ref("grad_b", l, j), p.delta_of(l)[j - 1])
-                steps.append(b.step("bias_update", "update", Ref("b", l, j), new.b(l, j), l, j))
-    return steps
+                out.append(("update", partial(_bias_update, p, new, eta, l, j)))
+    return out
+
+
+class Steps(Sequence[Step]):
+    """The step records of a pass, each built the first time it is asked for.
+
+    A new pixel or weight makes a new explanation on every key press of the workbench,
+    which shows one step of the 110: building them all was ~4 ms a press. Iterating
+    (the command line's text and JSON) builds them all, as before."""
+
+    def __init__(self, makers: list[tuple[str, Callable[[], Step]]]) -> None:
+        self.phases = tuple(phase for phase, _ in makers)
+        self._makers = [make for _, make in makers]
+        self._built: list[Step | None] = [None] * len(makers)
+
+    def __len__(self) -> int:
+        return len(self._makers)
+
+    def __getitem__(self, k):
+        if isinstance(k, slice):
+            return tuple(self[n] for n in range(*k.indices(len(self))))
+        step = self._built[k]
+        if step is None:
+            step = self._built[k] = self._makers[k]()
+        return step
 
 
 @dataclass(frozen=True, eq=False)
@@ -234,16 +272,14 @@ class Explanation:
     updated: Network
     learning_rate: float
     update_biases: bool
-    steps: tuple[Step, ...]
+    steps: Steps
 
     def first_of(self, phase: str) -> int:
         """Index of the first step of a phase (see PHASES)."""
-        return next(k for k, s in enumerate(self.steps) if s.phase == phase)
+        return next(k for k, ph in enumerate(self.steps.phases) if ph == phase)
 
 
 def explain(network: Network, x, t, learning_rate: float, update_biases: bool = True) -> Explanation:
     p = backprop(network, x, t)
     new = apply_gradient(network, p.grad_w, p.grad_b, learning_rate, update_biases)
-    steps = (_forward_steps(p) + [_cost_step(p)] + _delta_steps(p) + _gradient_steps(p)
-             + _update_steps(p, new, learning_rate, update_biases))
-    return Explanation(p, new, learning_rate, update_biases, tuple(steps))
+    return Explanation(p, new, learning_rate, update_biases, Steps(_makers(p, new, learning_rate, update_biases)))
