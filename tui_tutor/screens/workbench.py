@@ -18,6 +18,7 @@ from ..widgets.network_diagram import NetworkDiagram
 from ..widgets.parameter_editor import ParameterEditor
 from ..widgets.pixel_grid import PixelGrid
 from ..widgets.steady import SteadyStatic
+from ..widgets.styled_lines import StyledLines
 from ..workbench_state import Workbench
 from .workbench_prompts import WorkbenchPrompts
 
@@ -61,7 +62,7 @@ class WorkbenchScreen(WorkbenchPrompts, Screen):
         with Horizontal(id="wb-top"):
             with Vertical(id="wb-left"):
                 yield PixelGrid(id="grid")
-                yield SteadyStatic(id="wb-info", markup=False)
+                yield StyledLines(id="wb-info", wrap=True)
             with TabbedContent(id="wb-tabs"):
                 with TabPane("Step-through", id="tab-steps"):
                     with VerticalScroll():
@@ -117,7 +118,7 @@ class WorkbenchScreen(WorkbenchPrompts, Screen):
             lines.append(tr("biases_fixed"))
         if state.history:
             lines.append(f"{tr('history')}: {len(state.history)}")
-        self.query_one("#wb-info", SteadyStatic).show_content("\n".join(lines))
+        self.query_one("#wb-info", StyledLines).show_text("\n".join(lines))
         self.query_one("#formula", FormulaPanel).show(step, state.step, len(ex.steps), self.app.lang)
         self._render_tab(state, self.query_one("#wb-tabs", TabbedContent).active)
 

@@ -3,48 +3,39 @@ the same with the numbers put in, and the value; the terms in play coloured."""
 
 from __future__ import annotations
 
-from textual.content import Content
-
 from ..engine.steps import Step
 from ..engine.symbols import number
 from ..i18n import tr
 from ..phases import PHASE_TITLES
 from .colours import RESULT_STYLE, style_for
-from .steady import SteadyStatic
+from .styled_lines import Line, StyledLines
 
 
-def _parts(parts, result) -> Content:
-    return Content.assemble(*[
-        (text, RESULT_STYLE if ref is not None and ref == result and k == 0 else style_for(ref))
-        for k, (text, ref) in enumerate(parts)
-    ])
+def _parts(parts, result) -> list[tuple[str, str]]:
+    return [(text, RESULT_STYLE if ref is not None and ref == result and k == 0 else style_for(ref))
+            for k, (text, ref) in enumerate(parts)]
 
 
-def step_content(step: Step, index: int, total: int, lang: str) -> Content:
+def step_lines(step: Step, index: int, total: int, lang: str) -> list[Line]:
     pad = " " * len(step.symbol)
-    return Content.assemble(
-        (f"{tr(lang, 'step')} {index + 1} {tr(lang, 'of')} {total} · {PHASE_TITLES[lang][step.phase]}", "bold"),
-        "\n",
-        (f"{tr(lang, 'general')}: {step.general}", "italic dim"),
-        "\n",
-        _parts(step.formula_parts, step.result),
-        "\n",
-        f"{pad} = ",
-        _parts(step.substituted_parts, None),
-        "\n",
-        f"{pad} = ",
-        (number(step.value, 6), "bold"),
-    )
+    return [
+        ((f"{tr(lang, 'step')} {index + 1} {tr(lang, 'of')} {total} · {PHASE_TITLES[lang][step.phase]}", "bold"),),
+        ((f"{tr(lang, 'general')}: {step.general}", "italic dim"),),
+        tuple(_parts(step.formula_parts, step.result)),
+        ((f"{pad} = ", ""), *_parts(step.substituted_parts, None)),
+        ((f"{pad} = ", ""), (number(step.value, 6), "bold")),
+    ]
 
 
-class FormulaPanel(SteadyStatic):
+class FormulaPanel(StyledLines):
     DEFAULT_CSS = """
     FormulaPanel { height: auto; min-height: 6; padding: 0 1; border: round $primary-muted; }
     """
 
+    wrap = True
     _phase: str | None = None
 
     def show(self, step: Step, index: int, total: int, lang: str) -> None:
         # Within a phase the panel keeps its height (no layout, no jumping); a new phase fits it anew.
-        self.show_content(step_content(step, index, total, lang), fit=step.phase != self._phase)
+        self.show_lines(step_lines(step, index, total, lang), fit=step.phase != self._phase)
         self._phase = step.phase

@@ -3,83 +3,83 @@ with z, a and δ on every unit and the quantities of the current step coloured."
 
 from __future__ import annotations
 
-from textual.content import Content
-
 from ..engine.steps import Explanation, Ref, Step
 from ..engine.symbols import number
 from .colours import RESULT_STYLE, style_for
-from .steady import SteadyStatic
+from .styled_lines import Line, StyledLines
 
-Cell = tuple[str, str] | str  # (text, style), or plain text
+Cell = tuple[str, str]  # (text, style)
 
 
-def _cell(ref: Ref, value: float, width: int, step: Step) -> list[Cell]:
+def _cell(ref: Ref, value: float, width: int, step: Step, uses: frozenset[Ref]) -> list[Cell]:
     """The quantity and its value, coloured when the step uses it; padding stays plain."""
     text = f"{ref.symbol} {number(value, 4)}"
     style = ""
     if ref == step.result:
         style = RESULT_STYLE
-    elif ref in step.uses:
+    elif ref in uses:
         style = style_for(ref)
-    elif ref.quantity == "z" and Ref("dsigma", ref.layer, ref.j) in step.uses:
+    elif ref.quantity == "z" and Ref("dsigma", ref.layer, ref.j) in uses:
         style = style_for(Ref("dsigma"))
-    return [(text, style), " " * (width - len(text))]
+    return [(text, style), (" " * (width - len(text)), "")]
 
 
 def _columns(ex: Explanation, step: Step) -> list[list[list[Cell]]]:
-    p = ex.pass_
+    p, uses = ex.pass_, frozenset(step.uses)  # a set: asked ~50 times
     layers = p.network.layers
-    columns = [[_cell(Ref("x", 1, i), p.a_of(1)[i - 1], 9, step) for i in range(1, layers[0] + 1)]]
+    columns = [[_cell(Ref("x", 1, i), p.a_of(1)[i - 1], 9, step, uses) for i in range(1, layers[0] + 1)]]
     for l in range(2, len(layers) + 1):
         rows: list[list[Cell]] = []
         for j in range(1, layers[l - 1] + 1):
-            rows.append(_cell(Ref("z", l, j), p.z_of(l)[j - 1], 14, step))
-            rows.append(_cell(Ref("a", l, j), p.a_of(l)[j - 1], 14, step))
-            rows.append(_cell(Ref("delta", l, j), p.delta_of(l)[j - 1], 14, step))
+            rows.append(_cell(Ref("z", l, j), p.z_of(l)[j - 1], 14, step, uses))
+            rows.append(_cell(Ref("a", l, j), p.a_of(l)[j - 1], 14, step, uses))
+            rows.append(_cell(Ref("delta", l, j), p.delta_of(l)[j - 1], 14, step, uses))
             rows.append([(" " * 14, "")])
         columns.append(rows)
     return columns
 
 
-def _weights_in_play(step: Step, ex: Explanation, per_line: int = 4) -> list[Cell]:
+def _weights_in_play(step: Step, ex: Explanation, per_line: int = 4) -> list[Line]:
     """The weights and biases the step uses, a few to a line so the diagram stays narrow."""
-    cells: list[Cell] = []
     refs = [r for r in step.uses + (step.result,) if r.quantity in ("w", "b")]
     net = ex.pass_.network
-    for k, ref in enumerate(refs):
-        value = net.w(ref.layer, ref.j, ref.i) if ref.quantity == "w" else net.b(ref.layer, ref.j)
-        cells.append((f"{ref.symbol} {number(value, 4)}", style_for(ref)))
-        cells.append(("\n" if (k + 1) % per_line == 0 and k + 1 < len(refs) else "  ", ""))
-    return cells
+    cells = [(f"{ref.symbol} {number(net.w(ref.layer, ref.j, ref.i) if ref.quantity == 'w' else net.b(ref.layer, ref.j), 4)}",
+              style_for(ref)) for ref in refs]
+    lines = []
+    for k in range(0, len(cells), per_line):
+        line: list[Cell] = []
+        for cell in cells[k:k + per_line]:
+            line += [("  ", ""), cell] if line else [cell]
+        lines.append(tuple(line))
+    return lines
 
 
-def diagram_content(ex: Explanation, step: Step, in_play_label: str) -> Content:
+def diagram_lines(ex: Explanation, step: Step, in_play_label: str) -> list[Line]:
     columns = _columns(ex, step)
     layers = ex.pass_.network.layers
     header = [(f"l=1 ({layers[0]})".ljust(9), "bold")]
     for l in range(2, len(layers) + 1):
         header.append((" → ", "dim"))
         header.append((f"l={l} ({layers[l - 1]})".ljust(14), "bold"))
-    parts: list = [*header, "\n"]
-    height = max(len(c) for c in columns)
-    for r in range(height):
+    lines: list[Line] = [tuple(header)]
+    for r in range(max(len(c) for c in columns)):
+        line: list[Cell] = []
         for k, column in enumerate(columns):
             if k:
-                parts.append(("   ", ""))
+                line.append(("   ", ""))
             width = 9 if k == 0 else 14
-            parts.extend(column[r] if r < len(column) else [(" " * width, "")])
-        parts.append("\n")
+            line.extend(column[r] if r < len(column) else [(" " * width, "")])
+        lines.append(tuple(line))
     weights = _weights_in_play(step, ex)
     if weights:
-        parts += [(f"{in_play_label}:\n", "dim"), *weights]
-    return Content.assemble(*parts)
+        lines += [((f"{in_play_label}:", "dim"),), *weights]
+    return lines
 
 
-class NetworkDiagram(SteadyStatic):
+class NetworkDiagram(StyledLines):
     DEFAULT_CSS = """
     NetworkDiagram { height: auto; width: auto; padding: 0 1; }
     """
 
     def show(self, ex: Explanation, step: Step, in_play_label: str) -> None:
-        self.show_content(diagram_content(ex, step, in_play_label))
-
+        self.show_lines(diagram_lines(ex, step, in_play_label))

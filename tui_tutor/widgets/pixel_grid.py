@@ -6,15 +6,15 @@ from dataclasses import dataclass
 
 from textual import events
 from textual.binding import Binding
-from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
-from textual.widget import Widget
+
+from .styled_lines import Line, StyledLines
 
 COLS, ROWS, CELL = 3, 4, 4  # a cell is CELL columns wide and one row high
 
 
-class PixelGrid(Widget, can_focus=True):
+class PixelGrid(StyledLines, can_focus=True):
     DEFAULT_CSS = """
     PixelGrid { width: 14; height: 6; border: round $primary-muted; padding: 0; }
     PixelGrid:focus { border: round $accent; }
@@ -27,9 +27,10 @@ class PixelGrid(Widget, can_focus=True):
         Binding("space,enter", "toggle", "Toggle pixel"),
     ]
 
-    pixels: reactive[tuple[int, ...]] = reactive(tuple([0] * 12))
+    # Drawn line by line (a toggle repaints one row), so no repaint of the whole grid here.
+    pixels: reactive[tuple[int, ...]] = reactive(tuple([0] * 12), repaint=False)
     """The 12 pixels x₁ … x₁₂, row by row, 1 = black."""
-    cursor: reactive[int] = reactive(0)
+    cursor: reactive[int] = reactive(0, repaint=False)
     """Index of the pixel under the cursor."""
 
     @dataclass
@@ -41,18 +42,20 @@ class PixelGrid(Widget, can_focus=True):
         def control(self) -> PixelGrid:
             return self.grid
 
-    def render(self) -> Content:
-        parts = []
-        for r in range(ROWS):
-            for c in range(COLS):
-                k = r * COLS + c
-                on = self.pixels[k] >= 0.5
-                cursor = self.has_focus and k == self.cursor
-                style = "reverse" if cursor else ""
-                parts.append((" ██ " if on else " ·· ", style))
-            if r < ROWS - 1:
-                parts.append("\n")
-        return Content.assemble(*parts)
+    def _pixel_lines(self) -> list[Line]:
+        focused = self.has_focus
+        return [tuple((" ██ " if self.pixels[r * COLS + c] >= 0.5 else " ·· ",
+                       "reverse" if focused and r * COLS + c == self.cursor else "") for c in range(COLS))
+                for r in range(ROWS)]
+
+    def _redraw(self, *_) -> None:
+        self.show_lines(self._pixel_lines())
+
+    on_mount = watch_pixels = watch_cursor = _redraw
+
+    def watch_has_focus(self, has_focus: bool) -> None:
+        super().watch_has_focus(has_focus)
+        self._redraw()  # the cursor shows only while the grid has the focus
 
     def action_move(self, dx: int, dy: int) -> None:
         r, c = divmod(self.cursor, COLS)

@@ -1,0 +1,162 @@
+"""Lines of styled text, drawn with Textual's line API.
+
+Why not a Static: a Static renders every line of its text again on each update, and gives
+each run of text a style of its own that carries its position (for mouse selection); the
+formula panel and the network diagram took ~5 ms each that way on every key press. Here a
+line is a Strip of a few segments built from cached styles, a new text repaints only the
+lines that differ, and a layout is asked for only when the text no longer fits (as in
+``SteadyStatic``), so stepping through the pass neither lays out the screen nor jumps.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
+from textual.geometry import Region, Size
+from textual.strip import Strip
+from textual.widget import Widget
+
+Run = tuple[str, str]  # text and a Rich style ("" for the widget's own)
+Line = tuple[Run, ...]
+
+
+def plain_line(text: str, style: str = "") -> Line:
+    return ((text, style),) if text else ()
+
+
+def line_width(line: Line) -> int:
+    return sum(cell_len(text) for text, _ in line)
+
+
+def wrap_line(line: Line, width: int) -> list[Line]:
+    """Breaks a line after spaces, as Textual wraps text (a word wider than the line is cut);
+    each piece keeps its style. Trailing spaces at a break are dropped."""
+    if width <= 0 or line_width(line) <= width:
+        return [line]
+    plain = "".join(text for text, _ in line)
+    rows: list[tuple[int, int]] = []  # character ranges
+    start = used = 0  # where the current row starts, and the cells it has taken
+    for word in re.finditer(r"\S+\s*|\s+", plain):
+        at, text = word.start(), word.group()
+        if used and used + cell_len(text.rstrip()) > width:
+            rows.append((start, at))
+            start, used = at, 0
+        while start >= at and cell_len(plain[start:word.end()].rstrip()) > width:  # too long for a row: cut
+            cut = start + 1
+            while cut < word.end() and cell_len(plain[start:cut + 1]) <= width:
+                cut += 1
+            rows.append((start, cut))
+            start = cut
+        used = cell_len(plain[start:word.end()]) if start >= at else used + cell_len(text)
+    rows.append((start, len(plain)))
+    return [_slice(line, a, b, last=k == len(rows) - 1) for k, (a, b) in enumerate(rows)]
+
+
+def _slice(line: Line, a: int, b: int, last: bool) -> Line:
+    out, pos = [], 0
+    for text, style in line:
+        lo, hi = max(a, pos), min(b, pos + len(text))
+        if lo < hi:
+            out.append((text[lo - pos:hi - pos], style))
+        pos += len(text)
+    if not last and out:  # the space at a break is not shown
+        text, style = out[-1]
+        out[-1] = (text.rstrip(), style)
+        if not out[-1][0]:
+            out.pop()
+    return tuple(out)
+
+
+class StyledLines(Widget):
+    DEFAULT_CSS = "StyledLines { height: auto; }"
+
+    wrap = False  # wrap long lines at spaces (else they are cut at the edge)
+
+    def __init__(self, text: str = "", *, wrap: bool | None = None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        if wrap is not None:
+            self.wrap = wrap
+        self._lines: tuple[Line, ...] = tuple(plain_line(t) for t in text.splitlines())
+        self._rows: tuple[int, list[Line]] | None = None  # (width, the lines as shown at that width)
+        self._strips: dict[int, Strip] = {}
+        self._base: Style | None = None  # the widget's style the strips were built with
+        self._asked: tuple[int, int] | None = None  # (height, width) the last layout was asked for
+
+    @property
+    def content(self) -> str:
+        """The text shown, unwrapped, without styles."""
+        return "\n".join("".join(text for text, _ in line) for line in self._lines)
+
+    def show_text(self, text: str, fit: bool = False) -> None:
+        self.show_lines([plain_line(t) for t in text.splitlines()], fit)
+
+    def show_lines(self, lines, fit: bool = False) -> None:
+        """Show ``lines`` (each a sequence of runs); with ``fit``, also shrink to them (one
+        layout), else the widget only ever grows."""
+        lines = tuple(tuple(line) for line in lines)
+        if lines == self._lines and not fit:
+            return
+        width = self.content_size.width
+        old = self._shown(width) if self._rows else []
+        self._lines, self._rows = lines, None
+        if width <= 0 or not self.is_mounted or any(
+                not node.display for node in self.ancestors_with_self if node is not self.screen):
+            self._strips.clear()
+            self.refresh()  # not laid out yet, or in a hidden tab: laid out when it shows
+            return
+        new = self._shown(width)
+        auto_width = self.styles.width is not None and self.styles.width.is_auto
+        need = (len(new), max(map(line_width, lines), default=0) if auto_width else width)
+        size = self.content_size
+        too_big = need[0] > size.height or need[1] > size.width
+        too_small = fit and (need[0] < size.height or need[1] < size.width)
+        if (too_big or too_small) and need != self._asked:  # (a max-height may cap it: ask once)
+            self._asked = need
+            self._strips.clear()
+            self.refresh(layout=True)
+            return
+        if self.scroll_offset.y:
+            self._strips.clear()
+            self.refresh()
+            return
+        for y in range(max(len(old), len(new))):
+            if y >= len(old) or y >= len(new) or old[y] != new[y]:
+                self._strips.pop(y, None)
+                self.refresh(Region(0, y, width, 1))
+
+    def _shown(self, width: int) -> list[Line]:
+        if self._rows is None or self._rows[0] != width:
+            if self.wrap:
+                rows = [row for line in self._lines for row in wrap_line(line, width)]
+            else:
+                rows = list(self._lines)
+            self._rows = (width, rows)
+            self._strips.clear()
+        return self._rows[1]
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        return max(map(line_width, self._lines), default=0)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self._shown(width))
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        base = self.rich_style  # once a frame: it walks up the DOM
+        if base != self._base:  # a new theme, or the panel's colours changed
+            self._base = base
+            self._strips.clear()
+        return super().render_lines(crop)
+
+    def render_line(self, y: int) -> Strip:
+        y += self.scroll_offset.y
+        strip = self._strips.get(y)
+        if strip is None:
+            rows = self._shown(self.content_size.width)
+            base = self._base or self.rich_style
+            line = rows[y] if y < len(rows) else ()
+            strip = Strip([Segment(text, base + Style.parse(style) if style else base) for text, style in line if text])
+            self._strips[y] = strip
+        return strip
