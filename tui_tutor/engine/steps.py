@@ -219,7 +219,10 @@ def _bias_update(p: Pass, new: Network, eta: float, l: int, j: int) -> Step:
 def _makers(p: Pass, new: Network, eta: float, update_biases: bool) -> list[tuple[str, Callable[[], Step]]]:
     """(phase, how to build the step) for every step, in teaching order."""
     net, L = p.network, p.network.depth
-    units = lambda l: range(1, net.layers[l - 1] + 1)  # noqa: E731
+
+    def units(l: int) -> range:
+        return range(1, net.layers[l - 1] + 1)
+
     out: list[tuple[str, Callable[[], Step]]] = []
     for l in range(2, L + 1):
         for j in units(l):
