@@ -26,6 +26,7 @@ from tui_tutor.phases import PHASE_TITLES
 from tui_tutor.screens.help import HelpScreen
 from tui_tutor.screens.lessons import LessonsScreen
 from tui_tutor.widgets.parameter_editor import ParameterEditor
+from tui_tutor.widgets.parameter_grid import ParameterGrid
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL, LARGE = (80, 24), (120, 40)
@@ -91,7 +92,7 @@ async def test_the_editor_refuses_bad_numbers_and_keeps_the_old_value_then_takes
         state, before = app.workbench, numbers(app)
         old = state.setup.network.w(2, 1, 1)
         await pilot.press("e")
-        assert isinstance(app.focused, DataTable) and app.focused.id == "layer-2"
+        assert isinstance(app.focused, ParameterGrid) and app.focused.id == "layer-2"
         await pilot.press("enter")  # the cursor starts on w₁₁² (rows labelled, no label column)
         editor = app.screen.query_one(ParameterEditor)
         assert editor.editing == Ref("w", 2, 1, 1)

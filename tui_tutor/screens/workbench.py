@@ -68,8 +68,7 @@ class WorkbenchScreen(WorkbenchPrompts, Screen):
                     with VerticalScroll():
                         yield NetworkDiagram(id="diagram")
                 with TabPane("Parameters", id="tab-params"):
-                    with VerticalScroll():
-                        yield ParameterEditor(id="params")
+                    yield ParameterEditor(id="params")  # it scrolls its grids itself
                 with TabPane("Gradient check", id="tab-check"):
                     with VerticalScroll():
                         yield SteadyStatic(id="check", markup=False)
@@ -208,8 +207,8 @@ class WorkbenchScreen(WorkbenchPrompts, Screen):
 
     def action_edit_parameters(self) -> None:
         self.query_one("#wb-tabs", TabbedContent).active = "tab-params"
-        self._render_tab(self.state, "tab-params")  # the tables exist from the first time they are shown
-        self.query_one("#layer-2").focus()
+        self._render_tab(self.state, "tab-params")  # the grids exist from the first time they are shown
+        self.query_one("#params", ParameterEditor).focus_grid()
 
     def action_gradient_check(self) -> None:
         self.query_one("#wb-tabs", TabbedContent).active = "tab-check"
