@@ -89,6 +89,20 @@ async def test_chinese_headers_and_a_committed_edit_repaints_one_row():
         assert "Enter" in str(app.screen.query_one("#edit-line").content)
 
 
+async def test_the_diagram_keeps_its_room_from_step_to_step():
+    """A step with fewer weights in play neither shrinks the diagram nor makes a scroll bar come
+    and go (each would lay the screen out again: ~20 ms a layout, then another)."""
+    app = TutorApp(lang="en", start="workbench")
+    async with app.run_test(size=SMALL) as pilot:
+        diagram = app.screen.query_one("#diagram")
+        height = diagram.size.height
+        assert "in play" in str(diagram.content)
+        await pilot.press("3", "n", "p")  # the output δ: no weight in play; a layout of the formula panel
+        assert "in play" not in str(diagram.content) and diagram.size.height == height
+        await pilot.press("m")  # another network: fitted anew
+        assert diagram.size.height < height
+
+
 def test_a_line_wraps_at_spaces_and_keeps_its_colours():
     line = (("z₁² = ", ""), ("w₁₁²", "gold"), ("x₁", "sky"), (" + ", ""), ("b₁²", "pink"))
     assert wrap_line(line, 80) == [line]

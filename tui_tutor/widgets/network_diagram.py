@@ -81,5 +81,11 @@ class NetworkDiagram(StyledLines):
     NetworkDiagram { height: auto; width: auto; padding: 0 1; }
     """
 
+    _layers: tuple[int, ...] = ()
+
     def show(self, ex: Explanation, step: Step, in_play_label: str) -> None:
-        self.show_lines(diagram_lines(ex, step, in_play_label))
+        # It keeps the room it has from step to step (no layout, no scroll bar coming and
+        # going); another network fits it anew.
+        layers = ex.pass_.network.layers
+        self.show_lines(diagram_lines(ex, step, in_play_label), fit=layers != self._layers)
+        self._layers = layers

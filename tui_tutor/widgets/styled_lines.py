@@ -84,6 +84,10 @@ class StyledLines(Widget):
         self._strips: dict[int, Strip] = {}
         self._base: Style | None = None  # the widget's style the strips were built with
         self._asked: tuple[int, int] | None = None  # (height, width) the last layout was asked for
+        # The least room to take in any layout, so that a layout caused by another widget does
+        # not shrink this one to its text of the moment (it would grow back, with a scroll bar
+        # coming and going, at the next step: three layouts, ~60 ms).
+        self._floor = (0, 0)
 
     @property
     def content(self) -> str:
@@ -111,10 +115,13 @@ class StyledLines(Widget):
         auto_width = self.styles.width is not None and self.styles.width.is_auto
         need = (len(new), max(map(line_width, lines), default=0) if auto_width else width)
         size = self.content_size
+        floor = (0, 0) if fit else (max(self._floor[0], size.height), max(self._floor[1], size.width * auto_width))
         too_big = need[0] > size.height or need[1] > size.width
         too_small = fit and (need[0] < size.height or need[1] < size.width)
+        self._floor = floor
         if (too_big or too_small) and need != self._asked:  # (a max-height may cap it: ask once)
             self._asked = need
+            self._floor = (max(need[0], floor[0]), max(need[1] * auto_width, floor[1]))
             self._strips.clear()
             self.refresh(layout=True)
             return
@@ -138,10 +145,10 @@ class StyledLines(Widget):
         return self._rows[1]
 
     def get_content_width(self, container: Size, viewport: Size) -> int:
-        return max(map(line_width, self._lines), default=0)
+        return max(max(map(line_width, self._lines), default=0), self._floor[1])
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return len(self._shown(width))
+        return max(len(self._shown(width)), self._floor[0])
 
     def render_lines(self, crop: Region) -> list[Strip]:
         base = self.rich_style  # once a frame: it walks up the DOM
