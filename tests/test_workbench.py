@@ -89,6 +89,16 @@ async def test_chinese_headers_and_a_committed_edit_repaints_one_row():
         assert "Enter" in str(app.screen.query_one("#edit-line").content)
 
 
+async def test_switching_the_network_on_the_parameters_tab_reshapes_the_grids():
+    app = TutorApp(lang="en", start="workbench")
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.press("e", "m")  # used to mount a second "layer-2" while the first was going
+        grid = app.screen.query_one("#layer-2", ParameterGrid)
+        assert app.workbench.preset == "mazur" and len(grid.cells) == 3 and "0.15" in shown(grid, 1)
+        await pilot.press("enter", *"0.2", "enter")
+        assert app.workbench.setup.network.w(2, 1, 1) == 0.2
+
+
 async def test_the_diagram_keeps_its_room_from_step_to_step():
     """A step with fewer weights in play neither shrinks the diagram nor makes a scroll bar come
     and go (each would lay the screen out again: ~20 ms a layout, then another)."""
