@@ -106,3 +106,7 @@ async def test_the_lesson_takes_the_new_colours_when_the_theme_changes():
         light = view.render_line(0)
         assert dark.text == light.text and dark != light
         assert {seg.style.bgcolor for seg in light} != {seg.style.bgcolor for seg in dark}
+
+
+def test_a_word_too_wide_for_the_line_is_folded_even_before_punctuation():
+    assert break_offsets(" aa，", 3) == [1, 3]  # " ", "aa", "，": wider than 3 cells otherwise

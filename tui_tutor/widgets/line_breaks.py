@@ -41,8 +41,9 @@ def break_offsets(text: str, width: int) -> list[int]:
         if k > start and can_break_before(text, k):
             last_break = k
         cells = cell_len(char)
-        if column + cells > width and not char.isspace() and k > start:
-            cut = last_break if last_break is not None else k  # no place to break: fold the word
+        while column + cells > width and not char.isspace() and k > start:
+            # Break at the last place allowed; with none, or still too wide, fold the word here.
+            cut = last_break if last_break is not None else k
             offsets.append(cut)
             start, last_break = cut, None
             column = cell_len(text[cut:k])
