@@ -10,14 +10,14 @@ lines that differ, and a layout is asked for only when the text no longer fits (
 
 from __future__ import annotations
 
-import re
-
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual.geometry import Region, Size
 from textual.strip import Strip
 from textual.widget import Widget
+
+from .line_breaks import break_offsets
 
 Run = tuple[str, str]  # text and a Rich style ("" for the widget's own)
 Line = tuple[Run, ...]
@@ -32,26 +32,14 @@ def line_width(line: Line) -> int:
 
 
 def wrap_line(line: Line, width: int) -> list[Line]:
-    """Breaks a line after spaces, as Textual wraps text (a word wider than the line is cut);
-    each piece keeps its style. Trailing spaces at a break are dropped."""
+    """Breaks a line where ``line_breaks`` allows (after spaces, between CJK characters;
+    a word wider than the line is cut); each piece keeps its style. Trailing spaces at a
+    break are dropped."""
     if width <= 0 or line_width(line) <= width:
         return [line]
     plain = "".join(text for text, _ in line)
-    rows: list[tuple[int, int]] = []  # character ranges
-    start = used = 0  # where the current row starts, and the cells it has taken
-    for word in re.finditer(r"\S+\s*|\s+", plain):
-        at, text = word.start(), word.group()
-        if used and used + cell_len(text.rstrip()) > width:
-            rows.append((start, at))
-            start, used = at, 0
-        while start >= at and cell_len(plain[start:word.end()].rstrip()) > width:  # too long for a row: cut
-            cut = start + 1
-            while cut < word.end() and cell_len(plain[start:cut + 1]) <= width:
-                cut += 1
-            rows.append((start, cut))
-            start = cut
-        used = cell_len(plain[start:word.end()]) if start >= at else used + cell_len(text)
-    rows.append((start, len(plain)))
+    cuts = break_offsets(plain, width)
+    rows = list(zip([0, *cuts], [*cuts, len(plain)]))
     return [_slice(line, a, b, last=k == len(rows) - 1) for k, (a, b) in enumerate(rows)]
 
 
