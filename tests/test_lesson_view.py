@@ -9,6 +9,8 @@ from rich.console import Console
 from rich.text import Text
 
 from tui_tutor.app import TutorApp
+from tui_tutor.curriculum.quiz import question_ids
+from tui_tutor.memory_store import MemoryStore
 from tui_tutor.curriculum.lesson_markup import parse
 from tui_tutor.curriculum.lessons import LANGUAGES, load_lessons
 from tui_tutor.widgets.lesson_view import LessonView
@@ -87,12 +89,11 @@ async def test_the_view_draws_a_lesson_its_headings_and_links():
         lesson = load_lessons("zh")[0]
         assert view.headings[0] == (1, lesson.title)
         contents = app.screen.query_one("#lesson-toc")
-        assert contents.option_count == sum(1 for line in lesson.text.splitlines() if line.startswith("## "))
+        assert len(contents.items) == sum(1 for line in lesson.text.splitlines() if line.startswith("## "))
         first_line = "".join(seg.text for seg in view.render_line(0))
         assert lesson.title in first_line.replace(" ", "") or lesson.title.replace(" ", "") in first_line.replace(" ", "")
         contents.focus()
-        contents.highlighted = 1
-        await pilot.press("enter")  # the second section (the third heading): the view scrolls to it
+        await pilot.press("down", "down", "enter")  # the second section (the third heading): the view scrolls to it
         assert view.scroll_offset.y == view._heading_lines[2] > 0
         assert view.headings[2][1] in "".join(seg.text for seg in view.render_line(0))
 
@@ -110,3 +111,19 @@ async def test_the_lesson_takes_the_new_colours_when_the_theme_changes():
 
 def test_a_word_too_wide_for_the_line_is_folded_even_before_punctuation():
     assert break_offsets(" aa，", 3) == [1, 3]  # " ", "aa", "，": wider than 3 cells otherwise
+
+
+async def test_the_lessons_list_picks_by_keys_and_clicks_and_marks_mastered_lessons():
+    store = MemoryStore()
+    for qid in question_ids("en")[1]:
+        store.record_answer(1, qid, "x", True, 1.0)
+    app = TutorApp(lang="en", store=store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        lessons = app.screen.query_one("#lesson-list")
+        assert lessons.items[0].startswith("✓ 1.") and not lessons.items[1].startswith("✓")
+        lessons.focus()  # the highlight is on the lesson open: lesson 1
+        await pilot.press("down", "enter")
+        assert app.screen.lesson.number == 2 and lessons.highlighted == 1
+        row = next(y for y, (item, _) in enumerate(lessons._rows) if item == 2)  # lesson 3's first line
+        await pilot.click(lessons, offset=(3, row - lessons.scroll_offset.y))
+        assert app.screen.lesson.number == 3 and app.screen.sub_title == load_lessons("en")[2].title

@@ -7,12 +7,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Header, Label, OptionList
-from textual.widgets.option_list import Option
+from textual.widgets import Header, Label
 
 from ..curriculum.lessons import Lesson, load_lessons
 from ..widgets.footer import TutorFooter
 from ..widgets.lesson_view import LessonView
+from ..widgets.pick_list import PickList
 
 WORKBENCH_SCHEME = "workbench:"
 
@@ -30,22 +30,27 @@ class LessonsScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self.index = 0  # which lesson is open, 0-based
+        self._sections: list[int] = []  # the headings the table of contents lists, by number
 
     def compose(self) -> ComposeResult:
+        # Everything the first frame shows is known here, so that it is laid out and painted
+        # once: filling the widgets after they are mounted cost a layout and a repaint each.
+        saved = self.app.store.get_state("lesson")
+        self.index = min(int(saved), len(self.lessons) - 1) if saved and saved.isdigit() else 0
+        view = LessonView(self.lesson.text, id="lesson")
         yield Header()
         with Horizontal():
             with Vertical(id="lesson-sidebar"):
-                yield Label("", id="lessons-title", classes="sidebar-title")
-                yield OptionList(id="lesson-list")
-                yield Label("", id="contents-title", classes="sidebar-title")
-                yield OptionList(id="lesson-toc")
-            yield LessonView(id="lesson")
+                yield Label(self.app.tr("lessons"), id="lessons-title", classes="sidebar-title")
+                yield PickList(self._titles(), highlighted=self.index, id="lesson-list")
+                yield Label(self.app.tr("contents"), id="contents-title", classes="sidebar-title")
+                yield PickList(self._section_titles(view), id="lesson-toc")
+            yield view
         yield TutorFooter()
 
     def on_mount(self) -> None:
-        saved = self.app.store.get_state("lesson")
-        self.index = int(saved) if saved and saved.isdigit() else 0
-        self.watch(self.app, "lang", self._language_changed)
+        self._opened()
+        self.watch(self.app, "lang", self._language_changed, init=False)
 
     def on_screen_resume(self) -> None:
         self._list_lessons()  # back from the quiz, say: the marks may have changed
@@ -64,39 +69,39 @@ class LessonsScreen(Screen):
         self._list_lessons()
         self.open_lesson(self.index)
 
-    def _list_lessons(self) -> None:
+    def _titles(self) -> list[str]:
         """The lesson titles, each marked ✓ once every question of its quiz was last answered right."""
         mastered = self.app.mastered_lessons()
-        titles = [f"{'✓ ' if lesson.number in mastered else ''}{lesson.list_title}" for lesson in self.lessons]
-        options = self.query_one("#lesson-list", OptionList)
-        if titles == [str(option.prompt) for option in options.options]:
-            return  # as shown: the screen resumes at every start and after every other screen
-        highlighted = options.highlighted
-        options.set_options(Option(title, id=str(k)) for k, title in enumerate(titles))
-        options.highlighted = highlighted
+        return [f"{'✓ ' if lesson.number in mastered else ''}{lesson.list_title}" for lesson in self.lessons]
+
+    def _list_lessons(self) -> None:
+        self.query_one("#lesson-list", PickList).set_items(self._titles())
 
     def open_lesson(self, index: int) -> None:
         self.index = max(0, min(index, len(self.lessons) - 1))
         view = self.query_one("#lesson", LessonView)
         view.show(self.lesson.text)
-        self.query_one("#lesson-list", OptionList).highlighted = self.index
-        self._list_contents(view)
+        self.query_one("#lesson-list", PickList).highlighted = self.index
+        self.query_one("#lesson-toc", PickList).set_items(self._section_titles(view))
+        self._opened()
+
+    def _opened(self) -> None:
         self.sub_title = self.lesson.title
         self.app.mark_lesson_read(self.lesson.number)
         self.app.store.set_state("lesson", str(self.index))
 
-    @on(OptionList.OptionSelected, "#lesson-list")
-    def _chosen(self, event: OptionList.OptionSelected) -> None:
-        self.open_lesson(int(event.option.id))
+    @on(PickList.Picked, "#lesson-list")
+    def _chosen(self, event: PickList.Picked) -> None:
+        self.open_lesson(event.index)
 
-    def _list_contents(self, view: LessonView) -> None:
-        """The lesson's sections (its ``##`` headings) in the table of contents."""
-        self.query_one("#lesson-toc", OptionList).set_options(
-            Option(title, id=str(k)) for k, (level, title) in enumerate(view.headings) if level > 1)
+    def _section_titles(self, view: LessonView) -> list[str]:
+        """The lesson's sections (its ``##`` headings), for the table of contents."""
+        self._sections = [k for k, (level, _title) in enumerate(view.headings) if level > 1]
+        return [view.headings[k][1] for k in self._sections]
 
-    @on(OptionList.OptionSelected, "#lesson-toc")
-    def _section_chosen(self, event: OptionList.OptionSelected) -> None:
-        self.query_one("#lesson", LessonView).scroll_to_heading(int(event.option.id))
+    @on(PickList.Picked, "#lesson-toc")
+    def _section_chosen(self, event: PickList.Picked) -> None:
+        self.query_one("#lesson", LessonView).scroll_to_heading(self._sections[event.index])
 
     @on(LessonView.LinkClicked)
     def _link_clicked(self, event: LessonView.LinkClicked) -> None:

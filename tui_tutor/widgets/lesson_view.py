@@ -38,9 +38,9 @@ class LessonView(ScrollView, can_focus=True):
         view: LessonView
         href: str
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, markdown: str = "", **kwargs) -> None:
         super().__init__(**kwargs)
-        self._blocks: list[Block] = []
+        self._blocks: list[Block] = parse(markdown)
         self._lines: list[Strip] = []
         self._laid_out_for: tuple | None = None  # (width, lesson, styles) the lines were made for
         self._lesson = 0  # counts the lessons shown, so a new one is laid out even at the same width
