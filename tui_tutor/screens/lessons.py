@@ -38,6 +38,7 @@ class LessonsScreen(Screen):
         saved = self.app.store.get_state("lesson")
         self.index = min(int(saved), len(self.lessons) - 1) if saved and saved.isdigit() else 0
         view = LessonView(self.lesson.text, id="lesson")
+        self.sub_title = self.lesson.title
         yield Header()
         with Horizontal():
             with Vertical(id="lesson-sidebar"):
@@ -49,7 +50,7 @@ class LessonsScreen(Screen):
         yield TutorFooter()
 
     def on_mount(self) -> None:
-        self._opened()
+        self.call_after_refresh(self._remember)  # after the first frame: it need not wait for the disk
         self.watch(self.app, "lang", self._language_changed, init=False)
 
     def on_screen_resume(self) -> None:
@@ -87,6 +88,9 @@ class LessonsScreen(Screen):
 
     def _opened(self) -> None:
         self.sub_title = self.lesson.title
+        self._remember()
+
+    def _remember(self) -> None:
         self.app.mark_lesson_read(self.lesson.number)
         self.app.store.set_state("lesson", str(self.index))
 
