@@ -36,7 +36,8 @@ class Block:
     """A blank line came before it (none between the items of a tight list)."""
 
 
-def _is_cjk(char: str) -> bool:
+def is_cjk(char: str) -> bool:
+    """A CJK character (or CJK punctuation): written without spaces, and two cells wide."""
     return ord(char) >= 0x2E80
 
 
@@ -45,7 +46,7 @@ def join_lines(lines: list[str]) -> str:
     break, except between two CJK characters, which are written without spaces."""
     out = ""
     for line in (line.strip() for line in lines):
-        if out and line and not (_is_cjk(out[-1]) and _is_cjk(line[0])):
+        if out and line and not (is_cjk(out[-1]) and is_cjk(line[0])):
             out += " "
         out += line
     return out

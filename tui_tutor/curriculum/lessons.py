@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from .lesson_markup import is_cjk
+
 LANGUAGES = ("en", "zh")
 _LINK = re.compile(r"\]\(workbench:([a-z_]+)\)")
 
@@ -34,7 +36,7 @@ class Lesson:
     def list_title(self) -> str:
         """The title for a narrow list: in CJK, no space after "1.", so a wrapped title
         folds with its number instead of leaving "1." alone on a line."""
-        if any(ord(c) >= 0x2E80 for c in self.title):
+        if any(is_cjk(c) for c in self.title):
             return self.title.replace(". ", ".", 1)
         return self.title
 

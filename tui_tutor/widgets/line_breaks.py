@@ -12,12 +12,10 @@ from rich.console import Console
 from rich.segment import Segment
 from rich.text import Text
 
+from ..curriculum.lesson_markup import is_cjk
+
 CLOSING = set("，。、；：？！）》」』”’〉】…,.;:?!)]}")
 OPENING = set("（《「『“‘〈【([{")
-
-
-def _is_cjk(char: str) -> bool:
-    return ord(char) >= 0x2E80
 
 
 def can_break_before(text: str, k: int) -> bool:
@@ -28,7 +26,7 @@ def can_break_before(text: str, k: int) -> bool:
         return True
     if char in CLOSING or before in OPENING:
         return False
-    return _is_cjk(before) or _is_cjk(char)
+    return is_cjk(before) or is_cjk(char)
 
 
 def break_offsets(text: str, width: int) -> list[int]:
