@@ -21,7 +21,7 @@ from tui_tutor.engine.netfile import load_setup
 from tui_tutor.engine.steps import Ref
 from tui_tutor.engine.symbols import number
 from tui_tutor.i18n import tr
-from tui_tutor.memory_store import MemoryStore
+from tui_tutor.progress import MemoryStore
 from tui_tutor.phases import PHASE_TITLES
 from tui_tutor.screens.help import HelpScreen
 from tui_tutor.screens.lessons import LessonsScreen
@@ -178,7 +178,7 @@ async def test_apply_lowers_the_cost_undo_restores_it_exactly_and_q_quits():
         await pilot.press("n", "q")
         await pilot.pause()
     assert app.return_code == 0  # and the workbench was kept for the next start
-    assert json.loads(app.store.get_state("workbench"))["step"] == 1
+    assert app.session.state.workbench.step == 1
 
 
 async def test_try_it_in_lesson_5_opens_the_output_delta():

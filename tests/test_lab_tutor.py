@@ -102,10 +102,11 @@ def test_a_hangup_or_terminate_saves_the_step_reached_and_exits_0_and_ctrl_z_doe
 
 
 async def test_the_lab_app_offers_no_suspend_and_no_screenshot():
-    from tui_tutor.app_entry import _session_app_class
-    from tui_tutor.memory_store import MemoryStore
+    from tui_tutor.app import TutorApp
+    from tui_tutor.progress import MemoryStore
+    from tui_tutor.tutor.capabilities import Capabilities
 
-    app = _session_app_class()(lang="en", store=MemoryStore(), lab=True)
+    app = TutorApp(lang="en", store=MemoryStore(), capabilities=Capabilities.lab())
     async with app.run_test(size=(100, 30)) as pilot:
         for mode in ("lessons", "workbench", "training", "quiz"):
             app.switch_mode(mode)

@@ -10,7 +10,7 @@ from rich.text import Text
 
 from tui_tutor.app import TutorApp
 from tui_tutor.curriculum.quiz import question_ids
-from tui_tutor.memory_store import MemoryStore
+from tui_tutor.progress import MemoryStore
 from tui_tutor.curriculum.lesson_markup import parse
 from tui_tutor.curriculum.lessons import LANGUAGES, load_lessons
 from tui_tutor.widgets.lesson_view import LessonView

@@ -26,7 +26,7 @@ from tui_tutor.progress import (
     default_user,
     open_store,
 )
-from tui_tutor.workbench_state import Workbench, workbench_from_json, workbench_to_json
+from tui_tutor.tutor.workbench import Workbench, workbench_from_json, workbench_to_json
 
 ROOT = Path(__file__).resolve().parents[1]
 ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
@@ -91,7 +91,7 @@ def test_two_learners_are_kept_apart_and_reset_forgets_only_one(tmp_path):
     ada.reset()
     assert (ada.lessons_read(), ada.answers(), ada.get_state("last_screen")) == (set(), [], None)
     assert bob.lessons_read() == {2} and bob.get_state("last_screen") == "lessons:2"
-    assert [r["user"] for r in bob.all_users_summary()] == ["ada", "bob"]
+    assert [r["user"] for r in bob.all_users_summary()] == ["bob"]  # ada is forgotten, her name too
 
 
 VERSION_1 = """
@@ -121,7 +121,7 @@ def test_a_version_1_database_is_migrated_with_its_data_kept_and_a_newer_one_lef
     assert store.answers()[-1].seconds == 7.5
     store.close()
     conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
     assert "seconds" in [row[1] for row in conn.execute("PRAGMA table_info(answers)")]
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     conn.close()

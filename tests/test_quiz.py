@@ -8,7 +8,7 @@ import pytest
 
 from tui_tutor.curriculum import quiz
 from tui_tutor.curriculum.quiz import AnswerError, Question
-from tui_tutor.workbench_state import Workbench
+from tui_tutor.tutor.workbench import Workbench
 
 
 def numeric(**fields) -> quiz.Numeric:

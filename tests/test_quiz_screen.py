@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 from tui_tutor.app import TutorApp
-from tui_tutor.memory_store import MemoryStore
+from tui_tutor.progress import MemoryStore
 
 SMALL, LARGE = (80, 24), (120, 40)
 
 
 async def test_a_refused_quiz_answer_is_explained_in_the_learners_language_and_not_counted():
-    app = TutorApp(lang="zh", start="quiz")
+    store = MemoryStore()
+    app = TutorApp(lang="zh", start="quiz", store=store)
     async with app.run_test(size=SMALL) as pilot:
         await pilot.pause()
         await pilot.press("x", "enter")  # lesson 1 opens on a multiple-choice question
         assert "请用 a, b, c, d 中的一个字母作答" in str(app.screen.query_one("#answer-message").content)
-        assert app.store.answers() == []  # not an attempt
+        assert store.answers() == []  # not an attempt
         await pilot.press("b", "enter")  # typing replaces the refused entry
-        assert [a.answer for a in app.store.answers()] == ["b"]
+        assert [a.answer for a in store.answers()] == ["b"]
 
 
 async def test_a_numeric_answer_right_then_one_wrong_shows_the_score_and_the_worked_solution():

@@ -1,23 +1,25 @@
-"""The tutor app: three modes (lessons, workbench, training) over one shared state.
+"""The tutor app: four modes (lessons, workbench, training, quiz) over one learner's session.
 
-The app holds the state that several screens read (the language, the
-workbench); screens render it and change it only by setting it anew.
+The app is a thin shell: the session (``tutor.session``) holds the learner, their
+language, saved state and what they may do; the app holds what several screens show
+at once (the language, the workbench) as reactives, so a change repaints every screen
+that shows it. Screens render state and tell the app or the session what happened.
 """
 
 from __future__ import annotations
 
+import signal
 from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
 
-from .i18n import detect_language, tr
-from .memory_store import MemoryStore
+from .tutor.capabilities import Capabilities
+from .tutor.session import Session
 
 if TYPE_CHECKING:
-    from .progress.store import Score
-    from .workbench_state import Workbench
+    from .tutor.workbench import Workbench
 
 
 def _screen(mode: str):
@@ -56,84 +58,98 @@ class TutorApp(App):
     """The learner's network, input and step; the workbench and training screens read it.
     None until a screen needs it (``ensure_workbench``), so the lessons open without numpy."""
 
-    def __init__(self, lang: str | None = None, start: str | None = None, store=None,
-                 store_warning: str | None = None) -> None:
-        """``store``: where progress is saved (see progress.py); None keeps it for this run only."""
-        self.store = store if store is not None else MemoryStore()
-        last = self.store.get_state("last_screen")
+    def __init__(self, session: Session | None = None, *, start: str | None = None, lang: str | None = None,
+                 store=None, capabilities: Capabilities | None = None) -> None:
+        """``session``, or the parts to make one: ``store`` (None: progress kept in memory for this run),
+        ``lang`` and ``capabilities`` (None: a session at home)."""
+        if session is None:
+            from .progress import MemoryStore
+
+            session = Session(store if store is not None else MemoryStore(), lang, capabilities)
+        self.session = session
         # The first screen is the app's default mode rather than a switch from Textual's blank
         # default screen: that switch applied all the CSS once more, a tenth of the start-up.
-        self.DEFAULT_MODE = start or (last if last in self.MODES else "lessons")
+        self.DEFAULT_MODE = start or session.state.last_screen or "lessons"
         super().__init__()
-        self.lang = lang or detect_language()
-        self._store_warning = store_warning
+        if session.state.theme:
+            self.theme = session.state.theme
+        self.lang = session.lang
         self._save_timer = None
+        self.loaded = False
+        """The first frame is up, so the saved workbench has been restored: saving now cannot
+        overwrite the learner's saved state with the default one."""
 
     def on_mount(self) -> None:
-        self.title = tr(self.lang, "title")
-        self.store.set_state("last_screen", self.current_mode)
-        reason = getattr(self.store, "reason", None)
-        if reason:  # the store runs in memory: say why in the learner's language
-            self.notify(self.tr("not_saving", why=reason), severity="warning", timeout=10)
-        elif self._store_warning:  # already a whole sentence (e.g. a damaged file kept aside)
-            self.notify(self._store_warning, severity="warning", timeout=10)
+        self.title = self.session.tr("title")
+        self.session.state.last_screen = self.current_mode
+        if self.session.not_saving:  # the store runs in memory: say why in the learner's language
+            self.notify(self.session.tr("not_saving", why=self.session.not_saving), severity="warning", timeout=10)
+        elif self.session.warning:  # already a whole sentence (e.g. a damaged file kept aside)
+            self.notify(self.session.warning, severity="warning", timeout=10)
+
+    def on_ready(self) -> None:
+        self.loaded = True
+        if not self.session.capabilities.suspend:
+            # Textual's driver stops the process on SIGTSTP; where nobody could resume it
+            # (a session served over SSH), a stray SIGTSTP is ignored.
+            signal.signal(signal.SIGTSTP, signal.SIG_IGN)
+
+    # What this session may do: decided by its capabilities, in one place
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.session.capabilities.allows(action)
+
+    def action_suspend_process(self) -> None:
+        if self.session.capabilities.suspend:
+            super().action_suspend_process()
+
+    def open_url(self, url: str, *, new_tab: bool = True) -> None:
+        if self.session.capabilities.open_links:
+            super().open_url(url, new_tab=new_tab)
+        else:
+            self.notify(self.session.tr("link_not_here", href=url), severity="information")
+
+    def deliver_screenshot(self, *args, **kwargs):
+        if self.session.capabilities.screenshot:
+            return super().deliver_screenshot(*args, **kwargs)
+        return None
+
+    def get_system_commands(self, screen):
+        for command in super().get_system_commands(screen):
+            if command.title != "Screenshot" or self.session.capabilities.screenshot:
+                yield command
+
+    def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
+               markup: bool = True) -> None:
+        # Messages often quote what the learner typed ("[/x] is not a number"): they are always
+        # plain text, never markup, whoever sends them (widgets pass markup=True by default).
+        kwargs = {} if timeout is None else {"timeout": timeout}
+        super().notify(message, title=title, severity=severity, markup=False, **kwargs)
+
+    # State shared by the screens
 
     def ensure_workbench(self) -> Workbench:
         """The workbench, restored from the learner's progress (or the book's) on first use."""
         if self.workbench is None:
-            from .workbench_state import Workbench, workbench_from_json
+            from .tutor.workbench import Workbench
 
-            saved = self.store.get_state("workbench")
-            restored = workbench_from_json(saved) if saved else None
-            self.set_reactive(TutorApp.workbench, restored or Workbench.from_preset())
+            self.set_reactive(TutorApp.workbench, self.session.state.workbench or Workbench.from_preset())
         return self.workbench
 
-    # Progress: screens ask the app, the app asks the store
-
-    def lesson_scores(self) -> dict[int, Score]:
-        from .curriculum.quiz import question_ids
-
-        return self.store.lesson_scores(question_ids(self.lang))
-
-    def mastered_lessons(self) -> set[int]:
-        """The lessons whose every question was last answered right (✓ on the lists)."""
-        if not any(score.right for score in self.store.lesson_scores().values()):
-            return set()  # nothing answered right yet: no need to read the quiz bank
-        return {n for n, score in self.lesson_scores().items() if score.mastered}
-
-    def record_answer(self, lesson: int, question_id: str, answer: str, correct: bool, seconds: float) -> None:
-        self.store.record_answer(lesson, question_id, answer, correct, seconds)
-
-    def missed_questions(self, lesson: int) -> list[str]:
-        return self.store.missed_questions(lesson)
-
-    def mistakes(self) -> list[tuple[int, str, str, str]]:
-        """(lesson, prompt, the learner's answer, the right answer) for each question missed last time."""
-        from .curriculum.quiz import load_bank
-
-        bank = {(q.lesson, q.id): q for qs in load_bank(self.lang).values() for q in qs}
-        latest = {(a.lesson, a.question_id): a for a in self.store.answers()}  # oldest first: the last one stays
-        out = []
-        for (lesson, qid), a in latest.items():
-            q = bank.get((lesson, qid))
-            if q is not None and not a.correct:
-                out.append((lesson, q.prompt, a.answer, _right_answer(q, self.ensure_workbench())))
-        return out
-
-    def mark_lesson_read(self, number: int) -> None:
-        self.store.mark_lesson_read(number)
-
     def tr(self, key: str, **values) -> str:
-        return tr(self.lang, key, **values)
+        return self.session.tr(key, **values)
 
     def watch_lang(self, lang: str) -> None:
-        self.title = tr(lang, "title")
+        if lang != self.session.lang:
+            self.session.set_language(lang)
+        self.title = self.session.tr("title")
 
     def action_toggle_language(self) -> None:
         self.lang = "zh" if self.lang == "en" else "en"
 
     def action_toggle_dark(self) -> None:
         self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
+        self.session.state.theme = self.theme
 
     def action_help(self) -> None:
         from .screens.help import HelpScreen
@@ -144,7 +160,7 @@ class TutorApp(App):
     def action_open(self, mode: str) -> None:
         """Switch to a mode, and remember it so the next start resumes there."""
         self.switch_mode(mode)
-        self.store.set_state("last_screen", mode)
+        self.session.state.last_screen = mode
 
     def watch_workbench(self, _state: Workbench) -> None:
         # Saving on every key would be wasteful: save once things settle.
@@ -153,15 +169,19 @@ class TutorApp(App):
         self._save_timer = self.set_timer(1.0, self.save_workbench)
 
     def save_workbench(self) -> None:
-        from .workbench_state import workbench_to_json
-
         self._save_timer = None
         if self.workbench is None:  # never opened: nothing changed
             return
-        self.store.set_state("workbench", workbench_to_json(self.workbench))
+        self.session.state.workbench = self.workbench
 
     async def action_quit(self) -> None:
         self.save_workbench()
+        self.exit()
+
+    def end_by_signal(self) -> None:
+        """SIGHUP (the connection dropped) or SIGTERM (the lab stops): save and leave."""
+        if self.loaded:
+            self.save_workbench()
         self.exit()
 
     def open_workbench(self, phase: str | None = None) -> None:
@@ -172,14 +192,3 @@ class TutorApp(App):
             except StopIteration:
                 self.notify(self.tr("no_phase", phase=phase), severity="warning")
         self.action_open("workbench")
-
-
-def _right_answer(q, workbench) -> str:
-    from .curriculum.quiz import grade_numeric, make_numeric
-
-    if q.kind == "numeric":
-        n = make_numeric(q, workbench)
-        return grade_numeric(n, repr(n.expected)).expected
-    if q.kind == "order":
-        return " → ".join(q.items)
-    return q.choices[q.answer - 1]

@@ -1,10 +1,10 @@
 """Opens the full-screen tutor (kept apart so the CLI commands never import Textual).
 
-With ``--lab`` (a session served by ``tui-tutor lab serve``) the tutor is ended
-by signals rather than by a person at a shell: SIGHUP when the student's
-connection drops, SIGTERM when the lab stops. Either saves the learner's
-progress and leaves the app the ordinary way (terminal restored, status 0).
-Suspending (Ctrl+Z) is not offered there: nobody could resume it.
+With ``--lab`` (a session served by ``tui-tutor lab serve`` or ``lab web``) the session
+gets the lab's capabilities (no files, no suspend, no screenshots, no links opened on
+the server), and the tutor is ended by signals rather than by a person at a shell:
+SIGHUP when the student's connection drops, SIGTERM when the lab stops. Either saves
+the learner's progress and leaves the app the ordinary way (terminal restored, status 0).
 """
 
 from __future__ import annotations
@@ -22,43 +22,14 @@ def open_progress(args):
     return open_store(data_dir(getattr(args, "data_dir", None)), getattr(args, "user", None) or default_user())
 
 
-def _session_app_class():
-    """TutorApp, plus what running it as a session needs (made on demand: importing it loads Textual)."""
-    from .app import TutorApp
+def make_session(args):
+    """The learner's session as the command line asked for it."""
+    from .tutor.capabilities import Capabilities
+    from .tutor.session import Session
 
-    class SessionApp(TutorApp):
-        # CSS_PATH ("app.tcss") resolves beside the file that defines the class: this one sits beside app.py.
-
-        def __init__(self, *args, lab: bool = False, **kwargs) -> None:
-            super().__init__(*args, **kwargs)
-            self.lab = lab
-            self.loaded = False
-            """The first frame is up, so the saved workbench has been restored: saving now cannot
-            overwrite the learner's saved state with the default one."""
-
-        def on_ready(self) -> None:
-            self.loaded = True
-            if self.lab:
-                # Textual's driver handles SIGTSTP by stopping the process; over SSH nobody could
-                # resume it, so a stray SIGTSTP is ignored (Ctrl+Z itself arrives as a key, unbound).
-                signal.signal(signal.SIGTSTP, signal.SIG_IGN)
-
-        def action_suspend_process(self) -> None:
-            if not self.lab:
-                super().action_suspend_process()
-
-        def get_system_commands(self, screen):
-            # "Screenshot" writes an SVG into the working folder: on the lab machine, not the student's.
-            for command in super().get_system_commands(screen):
-                if not (self.lab and command.title == "Screenshot"):
-                    yield command
-
-        def end_by_signal(self) -> None:
-            if self.loaded:
-                self.save_workbench()
-            self.exit()
-
-    return SessionApp
+    store, warning = open_progress(args)
+    lab = bool(getattr(args, "lab", False))
+    return Session(store, getattr(args, "lang", None), Capabilities.lab() if lab else Capabilities.home(), warning)
 
 
 async def _run_until_signal(app) -> None:
@@ -76,11 +47,11 @@ async def _run_until_signal(app) -> None:
 
 
 def run_app(args) -> int:
-    store, warning = open_progress(args)
-    start = "quiz" if args.command == "quiz" else None
-    lab = bool(getattr(args, "lab", False))
-    app = _session_app_class()(lang=args.lang, start=start, store=store, store_warning=warning, lab=lab)
-    if lab:
+    from .app import TutorApp
+
+    session = make_session(args)
+    app = TutorApp(session, start="quiz" if args.command == "quiz" else None)
+    if getattr(args, "lab", False):
         asyncio.run(_run_until_signal(app))
     else:
         app.run()

@@ -3,34 +3,27 @@ an order of steps. A bad entry raises ``AnswerError`` and is not an attempt."""
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..engine.numbers import NumberError, parse_number
 from ..engine.symbols import number
 
 if TYPE_CHECKING:
     from .quiz import Numeric, Question
 
 
-class AnswerError(ValueError):
+class AnswerError(NumberError):
     """What the learner typed is not an answer; it does not count as an attempt.
 
     ``key`` and ``values`` let a UI say it in the learner's language (i18n keys
     ``bad_answer_<key>``); ``str()`` is the English."""
 
     ENGLISH = {
-        "empty": "Type a number first.",
-        "marks": "{text!r} mixes decimal marks: write it like 0.0123 or 0,0123.",
-        "not_number": "{text!r} is not a number: write it like 0.0123, -0.5 or 1.23e-2.",
-        "not_finite": "{text!r} is not a finite number.",
+        **NumberError.ENGLISH,
         "letter": "Answer with one of {letters}.",
         "order": "Type each of the numbers 1 to {n} once, in the right order (e.g. {example}).",
     }
-
-    def __init__(self, key: str, **values) -> None:
-        self.key, self.values = key, values
-        super().__init__(self.ENGLISH[key].format(**values))
 
 
 @dataclass(frozen=True)
@@ -41,21 +34,11 @@ class Grade:
 
 
 def parse_answer(text: str) -> float:
-    """A number as people type it: 0.0123, .0123, 1.23e-2, -0.5, 0,0123 (comma as decimal mark)."""
-    cleaned = text.strip().replace("−", "-").replace(" ", "")
-    if not cleaned:
-        raise AnswerError("empty")
-    if "," in cleaned:
-        if "." in cleaned or cleaned.count(",") > 1:
-            raise AnswerError("marks", text=text)
-        cleaned = cleaned.replace(",", ".")
+    """A number by the tutor's one rule (see engine/numbers.py); ``AnswerError`` otherwise."""
     try:
-        value = float(cleaned)
-    except ValueError:
-        raise AnswerError("not_number", text=text) from None
-    if not math.isfinite(value):
-        raise AnswerError("not_finite", text=text)
-    return value
+        return parse_number(text)
+    except NumberError as err:
+        raise AnswerError(err.key, **err.values) from None
 
 
 def grade_numeric(n: Numeric, text: str) -> Grade:
@@ -88,3 +71,14 @@ def grade_order(q: Question, text: str) -> Grade:
     given = tuple(shown[int(d) - 1] for d in digits)
     right = "".join(str(shown.index(item) + 1) for item in q.items)
     return Grade(given == q.items, right + ": " + " → ".join(q.items))
+
+
+def grade(q: Question, numeric: Numeric | None, text: str) -> Grade:
+    """Grade ``text`` as an answer to ``q`` (``numeric``: the question made concrete, for a numeric one)."""
+    if q.kind == "numeric":
+        if numeric is None:
+            raise ValueError(f"{q.key}: a numeric question needs its numbers")
+        return grade_numeric(numeric, text)
+    if q.kind == "order":
+        return grade_order(q, text)
+    return grade_choice(q, text)

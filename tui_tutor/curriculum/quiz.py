@@ -205,6 +205,16 @@ def make_numeric(q: Question, workbench=None) -> Numeric:
     return Numeric(q, tuple(Given(s, v) for s, v in givens.items()), step)
 
 
+def right_answer(q: Question, workbench=None) -> str:
+    """The right answer as a learner reviewing their mistakes reads it."""
+    if q.kind == "numeric":
+        n = make_numeric(q, workbench)
+        return grade_numeric(n, repr(n.expected)).expected
+    if q.kind == "order":
+        return " → ".join(q.items)
+    return q.choices[q.answer - 1]
+
+
 @dataclass
 class BankReport:
     counts: dict[tuple[int, str], int] = field(default_factory=dict)

@@ -118,11 +118,26 @@ def setup_from_dict(doc) -> Setup:
     return Setup(network, np.array(x), np.array(t), eta, update_biases, data, epochs)
 
 
+MAX_FILE_BYTES = 8 << 20  # the book's network with its 64 images is ~20 KB; far larger is not a network file
+
+
+def _read_regular(path: Path) -> str:
+    """The text of a regular file of at most MAX_FILE_BYTES: never a device, a FIFO (which would
+    block) or a file that would fill the memory."""
+    if path.exists() and not path.is_dir() and not path.is_file():
+        raise NetworkFileError("", f"{path}: not a regular file")
+    with open(path, "rb") as f:
+        data = f.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise NetworkFileError("", f"{path}: larger than {MAX_FILE_BYTES >> 20} MiB, too large for a network file")
+    return data.decode("utf-8")
+
+
 def load_setup(path: str | Path) -> Setup:
     """Read and check a network file; any problem raises NetworkFileError naming it."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = _read_regular(path)
     except FileNotFoundError:
         raise NetworkFileError("", f"{path}: no such file") from None
     except IsADirectoryError:

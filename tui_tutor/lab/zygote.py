@@ -92,8 +92,9 @@ def share_parsed_css() -> None:
 def rehearse() -> None:
     """Runs the tutor once, headless, through its screens, and leaves: Textual imports widgets and fills
     caches on first use, and what is done here once is done for every session."""
-    from ..app_entry import _session_app_class
-    from ..memory_store import MemoryStore
+    from ..app import TutorApp
+    from ..progress import MemoryStore
+    from ..tutor.capabilities import Capabilities
 
     async def visit(pilot) -> None:
         for key in ("w", "t", "z", "l"):
@@ -101,7 +102,7 @@ def rehearse() -> None:
             await pilot.pause()
         pilot.app.exit()
 
-    app = _session_app_class()(lang="en", store=MemoryStore())
+    app = TutorApp(lang="en", store=MemoryStore(), capabilities=Capabilities.lab())
     try:
         app.run(headless=True, size=(100, 32), auto_pilot=visit)
     except Exception as e:  # noqa: BLE001 -- a rehearsal that fails only makes sessions start slower

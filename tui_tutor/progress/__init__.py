@@ -19,9 +19,9 @@ from pathlib import Path
 import platformdirs
 
 from .schema import MIGRATIONS, SCHEMA_VERSION
-from .store import DB_NAME, Answer, NullStore, ProgressStore, Score, default_user
+from .store import DB_NAME, Answer, MemoryStore, NullStore, ProgressStore, Score, default_user
 
-__all__ = ["DB_NAME", "ENV_VAR", "MIGRATIONS", "SCHEMA_VERSION", "Answer", "NullStore", "ProgressStore", "Score",
+__all__ = ["DB_NAME", "ENV_VAR", "MIGRATIONS", "SCHEMA_VERSION", "Answer", "MemoryStore", "NullStore", "ProgressStore", "Score",
            "data_dir", "default_user", "open_store"]
 
 ENV_VAR = "TUI_TUTOR_DATA_DIR"

@@ -31,6 +31,10 @@ MIGRATIONS: list[tuple[str, ...]] = [
         "ALTER TABLE answers ADD COLUMN seconds REAL",
         "CREATE INDEX answers_by_question ON answers (user, lesson, question_id, id)",
     ),
+    (  # 3: networks saved by name in the learner's own progress (the lab has no files for students)
+        ("CREATE TABLE networks (user TEXT NOT NULL, name TEXT NOT NULL, document TEXT NOT NULL,"
+         " updated REAL NOT NULL, PRIMARY KEY (user, name))"),
+    ),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 _CORRUPTION_CODES = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB (primary codes)

@@ -103,8 +103,8 @@ class ProgressStore:
     def __exit__(self, *_exc) -> None:
         self.close()
 
-    def _write(self, *statements: tuple[str, tuple]) -> None:
-        """Run ``statements`` in one transaction and mark the learner as seen.
+    def _write(self, *statements: tuple[str, tuple], seen: bool = True) -> None:
+        """Run ``statements`` in one transaction and (unless ``seen`` is False) mark the learner as seen.
 
         If the file stops taking writes (disk full, locked for longer than the
         busy timeout), the store goes on in memory from a copy of what it held,
@@ -113,11 +113,12 @@ class ProgressStore:
         now = time.time()
         user = ("INSERT INTO users VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET last_seen = excluded.last_seen",
                 (self.user, now, now))
+        statements = (*statements, user) if seen else statements
         try:
-            self._run(*statements, user)
+            self._run(*statements)
         except sqlite3.Error as e:
             self._to_memory(_why(self.path or Path(DB_NAME), e))
-            self._run(*statements, user)
+            self._run(*statements)
 
     def _run(self, *statements: tuple[str, tuple]) -> None:
         with transaction(self._conn) as c:
@@ -231,10 +232,25 @@ class ProgressStore:
         return [s.summary(questions) for s in stores]
 
     def reset(self) -> None:
-        """Forget this learner's progress; other learners' stays."""
+        """Forget this learner: their progress, saved networks and their name; other learners' stays."""
         self._write(*((f"DELETE FROM {table} WHERE user = ?", (self.user,))
-                      for table in ("answers", "lessons_read", "state")),
-                    ("DELETE FROM users WHERE name = ?", (self.user,)))
+                      for table in ("answers", "lessons_read", "state", "networks")),
+                    ("DELETE FROM users WHERE name = ?", (self.user,)), seen=False)
+
+    # Networks the learner saved by name (the lab keeps them here instead of in files)
+
+    def save_network(self, name: str, document: str) -> None:
+        sql = ("INSERT INTO networks VALUES (?, ?, ?, ?)"
+               " ON CONFLICT (user, name) DO UPDATE SET document = excluded.document, updated = excluded.updated")
+        self._write((sql, (self.user, name, document, time.time())))
+
+    def load_network(self, name: str) -> str | None:
+        rows = self._rows("SELECT document FROM networks WHERE user = ? AND name = ?", name)
+        return rows[0][0] if rows else None
+
+    def network_names(self) -> list[str]:
+        """The names this learner saved networks under, most recent first."""
+        return [row[0] for row in self._rows("SELECT name FROM networks WHERE user = ? ORDER BY updated DESC")]
 
 
 class NullStore(ProgressStore):
@@ -248,3 +264,12 @@ class NullStore(ProgressStore):
         self._write()
         self.reason = reason
         self.warning = f"Progress is not being saved: {reason}."
+
+
+class MemoryStore(NullStore):
+    """Progress kept in memory for one run, with nothing to warn about: what the app uses when it is
+    given no store (tests, a demo)."""
+
+    def __init__(self, user: str = "learner") -> None:
+        super().__init__(user, reason="")
+        self.reason = self.warning = None  # nothing went wrong: there was never a file

@@ -35,8 +35,7 @@ class LessonsScreen(Screen):
     def compose(self) -> ComposeResult:
         # Everything the first frame shows is known here, so that it is laid out and painted
         # once: filling the widgets after they are mounted cost a layout and a repaint each.
-        saved = self.app.store.get_state("lesson")
-        self.index = min(int(saved), len(self.lessons) - 1) if saved and saved.isdigit() else 0
+        self.index = min(self.app.session.state.lesson_index, len(self.lessons) - 1)
         view = LessonView(self.lesson.text, id="lesson")
         self.sub_title = self.lesson.title
         yield Header()
@@ -72,7 +71,7 @@ class LessonsScreen(Screen):
 
     def _titles(self) -> list[str]:
         """The lesson titles, each marked ✓ once every question of its quiz was last answered right."""
-        mastered = self.app.mastered_lessons()
+        mastered = self.app.session.mastered_lessons()
         return [f"{'✓ ' if lesson.number in mastered else ''}{lesson.list_title}" for lesson in self.lessons]
 
     def _list_lessons(self) -> None:
@@ -91,8 +90,8 @@ class LessonsScreen(Screen):
         self._remember()
 
     def _remember(self) -> None:
-        self.app.mark_lesson_read(self.lesson.number)
-        self.app.store.set_state("lesson", str(self.index))
+        self.app.session.mark_lesson_read(self.lesson.number)
+        self.app.session.state.lesson_index = self.index
 
     @on(PickList.Picked, "#lesson-list")
     def _chosen(self, event: PickList.Picked) -> None:

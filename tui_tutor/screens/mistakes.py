@@ -9,6 +9,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from ..tutor.session import Mistake
+
 
 class MistakesScreen(ModalScreen):
     BINDINGS = [Binding("escape,m,q", "dismiss", "Close")]
@@ -18,8 +20,7 @@ class MistakesScreen(ModalScreen):
                                       padding: 0 1; }
     """
 
-    def __init__(self, mistakes: list[tuple[int, str, str, str]]) -> None:
-        """``mistakes``: (lesson, question prompt, the learner's answer, the right answer)."""
+    def __init__(self, mistakes: list[Mistake]) -> None:
         super().__init__()
         self._mistakes = mistakes
 
@@ -28,7 +29,8 @@ class MistakesScreen(ModalScreen):
         parts: list = [(tr("mistakes") + " — esc", "bold"), "\n\n"]
         if not self._mistakes:
             parts.append(tr("no_mistakes"))
-        for lesson, prompt, given, right in self._mistakes:
+        for m in self._mistakes:
+            lesson, prompt, given, right = m.lesson, m.prompt, m.given, m.right
             parts += [(f"{lesson}. ", "bold"), prompt, "\n",
                       (f"   {tr('your_answer')}: {given}", "red"), "\n",
                       (f"   {tr('expected', answer=right)}", "green"), "\n\n"]

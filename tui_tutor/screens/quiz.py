@@ -14,19 +14,11 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from ..curriculum.grading import AnswerError
 from ..curriculum.lessons import load_lessons
-from ..curriculum.quiz import (
-    AnswerError,
-    Grade,
-    Numeric,
-    Question,
-    grade_choice,
-    grade_numeric,
-    grade_order,
-    load_bank,
-    make_numeric,
-)
+from ..curriculum.quiz import Numeric, Question
 from ..engine.symbols import number
+from ..tutor.session import Feedback
 from ..widgets.footer import TutorFooter
 
 
@@ -51,12 +43,13 @@ def question_content(q: Question, numeric: Numeric | None, position: str, tr) ->
     return Content.assemble(*parts)
 
 
-def feedback_content(q: Question, grade: Grade, tr) -> Content:
-    parts: list = [(tr("right") if grade.correct else tr("not_right"), "bold green" if grade.correct else "bold red"),
-                   "  ", tr("expected", answer=grade.expected), "\n"]
-    if grade.worked:
-        parts += ["\n", (tr("worked"), "bold"), "\n", grade.worked, "\n"]
-    parts += ["\n", q.explanation]
+def feedback_content(feedback: Feedback, tr) -> Content:
+    right = feedback.correct
+    parts: list = [(tr("right") if right else tr("not_right"), "bold green" if right else "bold red"),
+                   "  ", tr("expected", answer=feedback.expected), "\n"]
+    if feedback.worked:
+        parts += ["\n", (tr("worked"), "bold"), "\n", feedback.worked, "\n"]
+    parts += ["\n", feedback.explanation]
     return Content.assemble(*parts)
 
 
@@ -89,29 +82,29 @@ class QuizScreen(Screen):
                     yield Static(id="question")
                     yield Static(id="hint", classes="hidden")
                     yield Static(id="feedback", classes="hidden")
-                yield Label("", id="answer-message")
+                yield Label("", id="answer-message", markup=False)
                 yield Input(id="answer")
-                yield Label("", id="score")
+                yield Label("", id="score", markup=False)
         yield TutorFooter()
 
     def on_mount(self) -> None:
-        saved = (self.app.store.get_state("quiz_position") or "").split(":")
-        if len(saved) == 2 and all(part.isdigit() for part in saved):  # resume where the learner stopped
-            self.lesson, self.index = int(saved[0]), int(saved[1])
-            if self.lesson not in load_bank(self.app.lang):  # a lesson since removed
+        saved = self.app.session.state.quiz_position
+        if saved is not None:  # resume where the learner stopped
+            self.lesson, self.index = saved
+            if self.lesson not in self.app.session.quiz_lessons():  # a lesson since removed
                 self.lesson, self.index = 1, 0
         self.watch(self.app, "lang", lambda _: self._refresh_all())
 
     @property
     def questions(self) -> tuple[Question, ...]:
-        return load_bank(self.app.lang).get(self.lesson, ())
+        return self.app.session.questions(self.lesson)
 
     def _refresh_all(self) -> None:
         self._fill_lessons()
         self.start_lesson(self.lesson, keep_position=True)
 
     def _fill_lessons(self) -> None:
-        scores = self.app.lesson_scores()
+        scores = self.app.session.lesson_scores()
         options = self.query_one("#quiz-lessons", OptionList)
         highlighted = options.highlighted
         options.clear_options()
@@ -139,7 +132,7 @@ class QuizScreen(Screen):
             self.query_one("#question", Static).update(tr("no_questions"))
             return
         q = self.queue[self.index]
-        self.numeric = make_numeric(q, self.app.ensure_workbench()) if q.kind == "numeric" else None
+        self.numeric = self.app.session.numbers_for(q, self.app.ensure_workbench())
         position = tr("question_of", lesson=self.lesson, n=self.index + 1, total=len(self.queue), kind=tr(q.kind))
         self.query_one("#question", Static).update(question_content(q, self.numeric, position, tr))
         self.query_one("#hint", Static).update(Content.assemble((tr("hint") + ": ", "bold"), q.hint))
@@ -151,10 +144,10 @@ class QuizScreen(Screen):
         self._show_score()
         self.query_one("#quiz-scroll").scroll_home(animate=False)
         self.started = time.monotonic()
-        self.app.store.set_state("quiz_position", f"{self.lesson}:{self.index}")
+        self.app.session.state.quiz_position = (self.lesson, self.index)
 
     def _show_score(self) -> None:
-        s = self.app.lesson_scores().get(self.lesson)
+        s = self.app.session.lesson_scores().get(self.lesson)
         text = self.app.tr("score", right=s.right if s else 0, total=len(self.questions))
         if s and s.mastered:
             text += " ✓"
@@ -171,12 +164,7 @@ class QuizScreen(Screen):
             return
         q = self.queue[self.index]
         try:
-            if q.kind == "numeric":
-                grade = grade_numeric(self.numeric, event.value)
-            elif q.kind == "order":
-                grade = grade_order(q, event.value)
-            else:
-                grade = grade_choice(q, event.value)
+            feedback = self.app.session.attempt(q, self.numeric, event.value, time.monotonic() - self.started)
         except AnswerError as err:  # not an attempt: say what was wrong and wait
             message = self.app.tr(f"bad_answer_{err.key}", **err.values) if self.app.lang != "en" else str(err)
             self.query_one("#answer-message", Label).update(message)
@@ -184,10 +172,9 @@ class QuizScreen(Screen):
             return
         self.answered = True
         self.query_one("#answer-message", Label).update("")
-        self.app.record_answer(self.lesson, q.id, event.value, grade.correct, time.monotonic() - self.started)
-        feedback = self.query_one("#feedback", Static)
-        feedback.update(feedback_content(q, grade, self.app.tr))
-        feedback.remove_class("hidden")
+        feedback_widget = self.query_one("#feedback", Static)
+        feedback_widget.update(feedback_content(feedback, self.app.tr))
+        feedback_widget.remove_class("hidden")
         self._show_score()
         self._fill_lessons()
         self.call_after_refresh(self.query_one("#quiz-scroll").scroll_end, animate=False)
@@ -211,7 +198,7 @@ class QuizScreen(Screen):
         self.query_one("#hint").remove_class("hidden")
 
     def action_retry(self) -> None:
-        missed = self.app.missed_questions(self.lesson)
+        missed = self.app.session.missed_questions(self.lesson)
         if not missed:
             self.notify(self.app.tr("nothing_missed"))
             return
@@ -220,4 +207,4 @@ class QuizScreen(Screen):
     def action_mistakes(self) -> None:
         from .mistakes import MistakesScreen
 
-        self.app.push_screen(MistakesScreen(self.app.mistakes()))
+        self.app.push_screen(MistakesScreen(self.app.session.mistakes(self.app.ensure_workbench())))

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import threading
-
 import numpy as np
 from textual import on, work
+from textual.worker import get_current_worker
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -19,7 +18,8 @@ from ..engine.presets import book_data, book_labels
 from ..engine.symbols import number
 from ..widgets.footer import TutorFooter
 from ..widgets.pixel_grid import PixelGrid
-from ..workbench_state import parse_number
+from ..engine.numbers import NumberError, editable, parse_number, parse_whole
+from ..tutor.training_runs import MAX_EPOCHS, TrainingJob, TrainingRefused
 
 
 def predictions_content(network: Network, lang_wrong: str, per_row: int = 12) -> Content:
@@ -55,7 +55,6 @@ class TrainingScreen(Screen):
 
     def __init__(self) -> None:
         super().__init__()
-        self._stop = threading.Event()
         self._result: Network | None = None
 
     def compose(self) -> ComposeResult:
@@ -81,7 +80,9 @@ class TrainingScreen(Screen):
         yield TutorFooter()
 
     def on_mount(self) -> None:
-        self.app.ensure_workbench()
+        setup = self.app.ensure_workbench().setup
+        self.query_one("#eta", Input).value = editable(setup.learning_rate)
+        self.query_one("#epochs", Input).value = str(max(1, setup.epochs))
         self.watch(self.app, "lang", self._language_changed)
         self.watch(self.app, "workbench", lambda _: self._show(self.network))
         self.query_one("#train", Button).focus()
@@ -127,53 +128,60 @@ class TrainingScreen(Screen):
 
     @on(Button.Pressed, "#train")
     def action_train(self) -> None:
-        eta_text = self.query_one("#eta", Input).value
+        eta_text, epochs_text = self.query_one("#eta", Input).value, self.query_one("#epochs", Input).value
         try:
             eta = parse_number(eta_text)
-            if eta <= 0:
-                raise ValueError
-        except ValueError:
-            self.notify(self.app.tr("eta_positive", text=eta_text), severity="error")
+        except NumberError:
+            self.notify(self.app.tr("eta_positive", text=eta_text[:40]), severity="error")
             return
         try:
-            epochs = int(self.query_one("#epochs", Input).value.strip())
-            if not 1 <= epochs <= 100_000:
-                raise ValueError
-        except ValueError:
+            epochs = parse_whole(epochs_text, 1, MAX_EPOCHS)
+        except NumberError:
             self.notify(self.app.tr("iterations_whole"), severity="error")
             return
-        if self.app.workbench.setup.network.layers != (12, 3, 2):
-            self.notify(self.app.tr("not_book_shape"), severity="error")
+        try:
+            job = self.app.session.trainer.begin(self.app.workbench.setup, eta, epochs)
+        except TrainingRefused as refused:
+            self.notify(self.app.tr(refused.key, **refused.values), severity="warning")
             return
-        self._stop.clear()
         self.query_one("#train", Button).disabled = True
         self.query_one("#stop", Button).disabled = False
         self.query_one("#progress", ProgressBar).update(total=epochs, progress=0)
-        self._run(self.app.workbench.setup.network, eta, epochs)
+        self._run(job)
 
     @on(Button.Pressed, "#stop")
     def action_stop(self) -> None:
-        self._stop.set()
+        self.app.session.trainer.cancel()
 
     def action_keep(self) -> None:
-        if self._result is not None:
-            self.app.workbench = self.app.workbench.with_network(self._result)
-            self._result = None
-            self.notify(self.app.tr("loaded", path=self.app.tr("training")))
+        try:
+            self.app.workbench = self.app.session.trainer.take(self.app.workbench)
+        except TrainingRefused as refused:
+            self.notify(self.app.tr(refused.key, **refused.values), severity="warning")
+            return
+        self._result = None
+        self.notify(self.app.tr("trained_taken"))
 
     @work(thread=True, exclusive=True)
-    def _run(self, network: Network, eta: float, epochs: int) -> None:
+    def _run(self, job: TrainingJob) -> None:
         history: list[float] = []
-        every = max(1, epochs // 100)  # repaint at most ~100 times
+        every = max(1, job.epochs // 100)  # repaint at most ~100 times
+        worker = get_current_worker()
 
-        def on_epoch(n: int, cost: float) -> bool:
+        def on_epoch(n: int, cost: float) -> None:
             history.append(cost)
-            if n % every == 0 or n == epochs:
+            if worker.is_cancelled:  # the app is closing: nobody is there to show it
+                job.cancel()
+            elif n % every == 0 or n == job.epochs:
                 self.app.call_from_thread(self._progress, n, list(history))
-            return self._stop.is_set()
 
-        run = training.train(network, book_data(), eta, epochs, on_epoch=on_epoch)
-        self.app.call_from_thread(self._finished, run)
+        run = None
+        try:
+            run = job.execute(on_epoch)
+        finally:
+            self.app.session.trainer.finish(job, run)
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._finished, run)
 
     def _progress(self, n: int, history: list[float]) -> None:
         self.query_one("#progress", ProgressBar).update(progress=n)

@@ -19,7 +19,7 @@ from ..widgets.parameter_editor import ParameterEditor
 from ..widgets.pixel_grid import PixelGrid
 from ..widgets.steady import SteadyStatic
 from ..widgets.styled_lines import StyledLines
-from ..workbench_state import Workbench
+from ..tutor.workbench import Workbench
 from .workbench_prompts import WorkbenchPrompts
 
 TAB_TITLES = {"tab-steps": "step_through", "tab-params": "parameters", "tab-check": "gradcheck",
@@ -54,7 +54,7 @@ class WorkbenchScreen(WorkbenchPrompts, Screen):
     def __init__(self) -> None:
         super().__init__()
         self._seed = 0
-        self._last_file = "workbench.json"
+        self._last_name: str | None = None  # what the last save or load was called
         self._history_key: tuple | None = None
 
     def compose(self) -> ComposeResult:

@@ -1,19 +1,24 @@
-"""The workbench's prompts: pick an image, set η, a random seed, save and load the
-network file. Kept apart from the screen's layout; each one asks, checks what was typed,
-says what was wrong in the learner's language, and sets a new state."""
+"""The workbench's prompts: pick an image, set η, a random seed, save and load a network.
+Kept apart from the screen's layout; each one asks, checks what was typed with the tutor's
+one number rule, says what was wrong in the learner's language, and sets a new state.
+
+Saving and loading go through the session's network library: files at home, named slots
+in the learner's own progress in the lab (no path is ever asked there).
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from ..engine.netfile import NetworkFileError, load_setup, save_setup
-from ..engine.symbols import number
-from ..workbench_state import Workbench, parse_number
+from ..engine.numbers import NumberError, editable, parse_number, parse_whole
+from ..tutor.networks import LibraryError
+from ..tutor.workbench import MAX_SEED, Workbench
 from .prompt import PromptScreen
 
 
 class WorkbenchPrompts:
-    """Mixed into WorkbenchScreen: uses its ``state``, ``_set``, ``_seed`` and ``_last_file``."""
+    """Mixed into WorkbenchScreen: uses its ``state``, ``_set``, ``_seed`` and ``_last_name``."""
+
+    def _refused(self, key: str, **values) -> None:
+        self.notify(self.app.tr(key, **values), severity="error", timeout=8)
 
     def action_choose_image(self) -> None:
         if self.state.preset != "book":
@@ -24,11 +29,9 @@ class WorkbenchPrompts:
             if text is None:
                 return
             try:
-                n = int(text.strip())
-                if not 1 <= n <= 64:
-                    raise ValueError
-            except ValueError:
-                self.notify(self.app.tr("image_range", text=text), severity="error")
+                n = parse_whole(text, 1, 64)
+            except NumberError:
+                self._refused("image_range", text=text[:40])
                 return
             self._set(self.state.with_image(n))
 
@@ -40,51 +43,67 @@ class WorkbenchPrompts:
                 return
             try:
                 self._set(self.state.with_learning_rate(parse_number(text)))
-            except ValueError:
-                self.notify(self.app.tr("eta_positive", text=text), severity="error")
+            except ValueError:  # NumberError, or not positive
+                self._refused("eta_positive", text=text[:40])
 
-        self.app.push_screen(PromptScreen(self.app.tr("prompt_eta"), number(self.state.setup.learning_rate)), chosen)
+        self.app.push_screen(PromptScreen(self.app.tr("prompt_eta"), editable(self.state.setup.learning_rate)),
+                             chosen)
 
     def action_randomise(self) -> None:
         def chosen(text: str | None) -> None:
             if text is None:
                 return
             try:
-                self._seed = int(text.strip())
-            except ValueError:
-                self.notify(self.app.tr("seed_whole", text=text), severity="error")
+                self._seed = parse_whole(text, 0, MAX_SEED)
+            except NumberError:
+                self._refused("seed_whole", text=text[:40], high=MAX_SEED)
                 return
             self._set(self.state.randomised(self._seed))
             self.notify(self.app.tr("randomised", seed=self._seed))
 
-        self.app.push_screen(PromptScreen(self.app.tr("prompt_seed"), str(self._seed + 1)), chosen)
+        self.app.push_screen(PromptScreen(self.app.tr("prompt_seed"), str((self._seed + 1) % (MAX_SEED + 1))), chosen)
+
+    def _library_prompt(self, action: str) -> str:
+        """The question asked before saving or loading, with the names already saved where there are slots."""
+        library = self.app.session.networks
+        question = self.app.tr(f"prompt_{action}" if library.kind == "files" else f"prompt_{action}_slot")
+        names = library.names()
+        if names:
+            question += "\n" + self.app.tr("saved_slots", names=", ".join(names[:8]))
+        return question
 
     def action_save(self) -> None:
+        library = self.app.session.networks
+
         def chosen(text: str | None) -> None:
             if not text:
                 return
-            path = Path(text).expanduser()
             try:
-                save_setup(self.state.setup, path)
-            except OSError as err:
-                self.notify(self.app.tr("cannot_save", path=path, why=err.strerror or err), severity="error")
+                where = library.save(text, self.state.setup)
+            except LibraryError as err:
+                self._refused(f"library_{err.key}", **err.values)
                 return
-            self._last_file = text
-            self.notify(self.app.tr("saved", path=path))
+            self._last_name = text.strip()
+            self.notify(self.app.tr("saved", path=where))
 
-        self.app.push_screen(PromptScreen(self.app.tr("prompt_save"), self._last_file), chosen)
+        default = self._last_name or library.default_name
+        self.app.push_screen(PromptScreen(self._library_prompt("save"), default), chosen)
 
     def action_load(self) -> None:
+        library = self.app.session.networks
+
         def chosen(text: str | None) -> None:
             if not text:
                 return
             try:
-                setup = load_setup(Path(text).expanduser())
-            except NetworkFileError as err:
-                self.notify(str(err), severity="error", timeout=8)
+                setup = library.load(text)
+            except LibraryError as err:
+                self._refused(f"library_{err.key}", **err.values)
                 return
-            self._last_file = text
+            self._last_name = text.strip()
             self._set(Workbench.from_setup(setup))
-            self.notify(self.app.tr("loaded", path=text))
+            self.notify(self.app.tr("loaded", path=text.strip()))
 
-        self.app.push_screen(PromptScreen(self.app.tr("prompt_load"), self._last_file), chosen)
+        names = library.names()
+        default = self._last_name or (names[0] if names else library.default_name)
+        self.app.push_screen(PromptScreen(self._library_prompt("load"), default), chosen)

@@ -14,8 +14,8 @@ from textual.message import Message
 
 from ..engine.network import Network
 from ..engine.steps import Ref, Step
+from ..engine.numbers import NumberError, parse_number
 from ..engine.symbols import number
-from ..workbench_state import parse_number
 from .colours import RESULT_STYLE, style_for
 from .parameter_grid import ParameterGrid
 from .styled_lines import StyledLines
@@ -159,9 +159,9 @@ class ParameterEditor(Vertical):
         old = self._value(ref)
         try:
             value = parse_number(text)
-        except ValueError:
-            key = "not_finite" if _overflows(text) or text.strip().lower() in _NOT_FINITE else "bad_number"
-            self._message(self.app.tr(key, text=text, old=number(old, 6)))
+        except NumberError as err:
+            key = "not_finite" if err.key == "not_finite" else "bad_number"
+            self._message(self.app.tr(key, text=text[:40], old=number(old, 6)))
             return
         # Stop taking keys now, but redraw the cell, the edit line and the message with the new
         # state (in ``show``), so that the edit and its results reach the screen in one frame.
@@ -181,12 +181,4 @@ def _style(ref: Ref, step: Step | None, uses: frozenset[Ref]) -> str:
     return RESULT_STYLE if ref == step.result else (style_for(ref) if ref in uses else "")
 
 
-_NOT_FINITE = ("nan", "inf", "-inf", "infinity", "+inf")
 
-
-def _overflows(text: str) -> bool:
-    try:
-        float(text.replace(",", "."))
-        return True  # it parsed, so it was refused for not being finite
-    except ValueError:
-        return False

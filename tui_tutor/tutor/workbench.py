@@ -13,10 +13,12 @@ from functools import cached_property
 
 import numpy as np
 
-from .engine import presets
-from .engine.network import Network
-from .engine.presets import Setup
-from .engine.steps import PHASES, Explanation, explain
+from ..engine import presets
+from ..engine.network import Network
+from ..engine.presets import Setup
+from ..engine.steps import PHASES, Explanation, explain
+
+MAX_SEED = 2**32 - 1  # numpy's generators take seeds from 0 up
 
 
 @dataclass(frozen=True, eq=False)
@@ -104,6 +106,10 @@ class Workbench:
         return self._with_setup(learning_rate=eta)
 
     def with_network(self, network: Network) -> Workbench:
+        """The same input and target with other parameters, which must fit this network's shape."""
+        if network.layers != self.setup.network.layers:
+            raise ValueError(f"a {'-'.join(map(str, network.layers))} network does not fit this "
+                             f"{'-'.join(map(str, self.setup.network.layers))} workbench")
         return self._with_setup(network=network)
 
     def reset(self) -> Workbench:
@@ -112,6 +118,8 @@ class Workbench:
         return replace(self._with_setup(network=fresh.network, learning_rate=fresh.learning_rate), history=())
 
     def randomised(self, seed: int) -> Workbench:
+        if not 0 <= seed <= MAX_SEED:
+            raise ValueError(f"the seed must be a whole number from 0 to {MAX_SEED}, not {seed}")
         network = Network.random(self.setup.network.layers, seed)
         return self._with_setup(network=network)
 
@@ -139,7 +147,7 @@ def workbench_to_json(bench: Workbench) -> str:
     """The state as the network file's JSON, plus where the learner was."""
     import json
 
-    from .engine.netfile import setup_to_dict
+    from ..engine.netfile import setup_to_dict
 
     doc = setup_to_dict(replace(bench.setup, data=None))
     return json.dumps({"setup": doc, "preset": bench.preset, "image": bench.image, "step": bench.step})
@@ -149,7 +157,7 @@ def workbench_from_json(text: str) -> Workbench | None:
     """A saved state, or None when it cannot be read back (then the tutor starts afresh)."""
     import json
 
-    from .engine.netfile import NetworkFileError, setup_from_dict
+    from ..engine.netfile import NetworkFileError, setup_from_dict
 
     try:
         doc = json.loads(text)
@@ -167,13 +175,3 @@ def _check_finite(value: float) -> None:
     if not math.isfinite(value):
         raise ValueError("must be a finite number")
 
-
-def parse_number(text: str) -> float:
-    """A number as people type it (a comma may be the decimal mark); ValueError otherwise."""
-    cleaned = text.strip().replace(",", ".").replace("−", "-")
-    if not cleaned:
-        raise ValueError("empty")
-    value = float(cleaned)  # raises ValueError for letters
-    if not math.isfinite(value):
-        raise ValueError("not finite")
-    return value

@@ -1,0 +1,45 @@
+"""What a session may do on the machine it runs on, decided once when the session is made.
+
+At home the learner owns the machine: files, suspending the process, screenshots and
+opening links in a browser are theirs. In the lab (a session served over SSH or the web)
+the machine is the instructor's: a student reaches nothing on it but their own progress,
+so networks are saved into named slots of that progress instead of files.
+
+Screens never test where they run; they ask ``allows(action)`` (the app's ``check_action``
+does, which also hides a refused action from the footer, the help and the palette) or
+read a capability such as ``files``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# The app's actions that need a capability, and which one.
+_NEEDS = {
+    "suspend_process": "suspend",
+    "screenshot": "screenshot",
+    "deliver_screenshot": "screenshot",
+    "open_url": "open_links",
+}
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    files: bool = True  # save and load networks as files on this machine (else: named slots in the store)
+    suspend: bool = True  # Ctrl+Z stops the process: only where a shell can resume it
+    screenshot: bool = True  # Textual's screenshot writes an SVG into the working folder
+    open_links: bool = True  # a web link opens a browser on this machine
+
+    @classmethod
+    def home(cls) -> Capabilities:
+        return cls()
+
+    @classmethod
+    def lab(cls) -> Capabilities:
+        """A student's session on the lab's machine: none of the above."""
+        return cls(files=False, suspend=False, screenshot=False, open_links=False)
+
+    def allows(self, action: str) -> bool:
+        """Whether an action (by its name, as in a binding) may run in this session."""
+        need = _NEEDS.get(action)
+        return need is None or getattr(self, need)

@@ -1,0 +1,95 @@
+"""Where the learner was, typed: the one place that knows how it is kept in the store.
+
+The store keeps a string per (learner, key); this class turns each into what the
+screens use (a screen name, a lesson index, a quiz position, a workbench) and
+reads anything it cannot understand as "nothing saved" rather than failing.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..progress.store import ProgressStore
+    from .workbench import Workbench
+
+SCREENS = ("lessons", "workbench", "training", "quiz")
+LANGUAGES = ("en", "zh")
+THEMES = ("textual-dark", "textual-light")
+
+
+class SavedState:
+    def __init__(self, store: ProgressStore) -> None:
+        self._store = store
+
+    def _get(self, key: str) -> str | None:
+        return self._store.get_state(key)
+
+    def _set(self, key: str, value: str) -> None:
+        self._store.set_state(key, value)
+
+    @property
+    def last_screen(self) -> str | None:
+        value = self._get("last_screen")
+        return value if value in SCREENS else None
+
+    @last_screen.setter
+    def last_screen(self, screen: str) -> None:
+        if screen in SCREENS:
+            self._set("last_screen", screen)
+
+    @property
+    def lesson_index(self) -> int:
+        """The open lesson, 0-based (0 when none was saved)."""
+        value = self._get("lesson") or ""
+        return int(value) if value.isdigit() and len(value) < 4 else 0
+
+    @lesson_index.setter
+    def lesson_index(self, index: int) -> None:
+        self._set("lesson", str(max(0, int(index))))
+
+    @property
+    def quiz_position(self) -> tuple[int, int] | None:
+        """(lesson number, question index) where the quiz was left."""
+        parts = (self._get("quiz_position") or "").split(":")
+        if len(parts) == 2 and all(p.isdigit() and len(p) < 4 for p in parts):
+            return int(parts[0]), int(parts[1])
+        return None
+
+    @quiz_position.setter
+    def quiz_position(self, position: tuple[int, int]) -> None:
+        lesson, index = position
+        self._set("quiz_position", f"{int(lesson)}:{int(index)}")
+
+    @property
+    def workbench(self) -> Workbench | None:
+        from .workbench import workbench_from_json
+
+        saved = self._get("workbench")
+        return workbench_from_json(saved) if saved else None
+
+    @workbench.setter
+    def workbench(self, bench: Workbench) -> None:
+        from .workbench import workbench_to_json
+
+        self._set("workbench", workbench_to_json(bench))
+
+    @property
+    def language(self) -> str | None:
+        value = self._get("language")
+        return value if value in LANGUAGES else None
+
+    @language.setter
+    def language(self, lang: str) -> None:
+        if lang in LANGUAGES:
+            self._set("language", lang)
+
+    @property
+    def theme(self) -> str | None:
+        value = self._get("theme")
+        return value if value in THEMES else None
+
+    @theme.setter
+    def theme(self, theme: str) -> None:
+        if theme in THEMES:
+            self._set("theme", theme)

@@ -1,0 +1,130 @@
+"""One learner's session with the tutor: the layer between the screens and the engine,
+curriculum and progress store. It imports no Textual, so all of it can be tested without a UI.
+
+A ``Session`` is made from a progress store, a language and the session's capabilities.
+Screens ask it for what they show and tell it what the learner did; they never reach the
+store themselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..i18n import detect_language, tr
+from .capabilities import Capabilities
+from .networks import FileLibrary, SlotLibrary
+from .saved_state import SavedState
+from .training_runs import Trainer
+
+if TYPE_CHECKING:
+    from ..curriculum.quiz import Numeric, Question
+    from ..progress.store import ProgressStore, Score
+    from .workbench import Workbench
+
+MAX_ANSWER = 200  # characters of an answer kept in the store: no answer is longer
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """What the learner is told after an attempt."""
+
+    correct: bool
+    expected: str  # the right answer, as shown
+    worked: str  # numeric questions: the formula, with its numbers, and the value
+    explanation: str  # the question's own explanation of the idea
+
+
+@dataclass(frozen=True)
+class Mistake:
+    lesson: int
+    prompt: str
+    given: str  # the learner's latest answer
+    right: str
+
+
+class Session:
+    def __init__(self, store: ProgressStore, lang: str | None = None, capabilities: Capabilities | None = None,
+                 warning: str | None = None) -> None:
+        self._store = store
+        self.capabilities = capabilities or Capabilities.home()
+        self.state = SavedState(store)
+        self.lang = lang or self.state.language or detect_language()
+        self.warning = warning or store.warning
+        """One sentence for the learner when something went wrong opening their progress."""
+        self.trainer = Trainer()
+        self.networks = FileLibrary() if self.capabilities.files else SlotLibrary(store)
+
+    @property
+    def user(self) -> str:
+        return self._store.user
+
+    @property
+    def not_saving(self) -> str | None:
+        """Why progress is not being saved, or None while it is."""
+        return self._store.reason
+
+    def tr(self, key: str, **values) -> str:
+        return tr(self.lang, key, **values)
+
+    def set_language(self, lang: str) -> None:
+        self.lang = lang
+        self.state.language = lang
+
+    # Lessons
+
+    def mark_lesson_read(self, number: int) -> None:
+        self._store.mark_lesson_read(number)
+
+    def lesson_scores(self) -> dict[int, Score]:
+        from ..curriculum.quiz import question_ids
+
+        return self._store.lesson_scores(question_ids(self.lang))
+
+    def mastered_lessons(self) -> set[int]:
+        """The lessons whose every question was last answered right (✓ on the lists)."""
+        if not any(score.right for score in self._store.lesson_scores().values()):
+            return set()  # nothing answered right yet: no need to read the quiz bank
+        return {n for n, score in self.lesson_scores().items() if score.mastered}
+
+    # Quiz
+
+    def questions(self, lesson: int) -> tuple[Question, ...]:
+        from ..curriculum.quiz import load_bank
+
+        return load_bank(self.lang).get(lesson, ())
+
+    def quiz_lessons(self) -> set[int]:
+        from ..curriculum.quiz import load_bank
+
+        return set(load_bank(self.lang))
+
+    def numbers_for(self, q: Question, workbench: Workbench | None) -> Numeric | None:
+        """A numeric question made concrete (its givens and the step that answers it); None for others."""
+        from ..curriculum.quiz import make_numeric
+
+        return make_numeric(q, workbench) if q.kind == "numeric" else None
+
+    def attempt(self, q: Question, numeric: Numeric | None, text: str, seconds: float | None = None) -> Feedback:
+        """Grade an answer and keep it. ``AnswerError`` when the text is not an answer (not kept, not counted)."""
+        from ..curriculum.grading import grade
+
+        result = grade(q, numeric, text)
+        self._store.record_answer(q.lesson, q.id, text.strip()[:MAX_ANSWER], result.correct, seconds)
+        return Feedback(result.correct, result.expected, result.worked, q.explanation)
+
+    def missed_questions(self, lesson: int) -> list[str]:
+        return self._store.missed_questions(lesson)
+
+    def mistakes(self, workbench: Workbench | None) -> list[Mistake]:
+        """Each question whose latest answer was wrong, with that answer and the right one."""
+        from ..curriculum.quiz import load_bank, right_answer
+
+        bank = {(q.lesson, q.id): q for qs in load_bank(self.lang).values() for q in qs}
+        latest = {(a.lesson, a.question_id): a for a in self._store.answers()}  # oldest first: the last one stays
+        out = []
+        for (lesson, qid), a in latest.items():
+            q = bank.get((lesson, qid))
+            if q is not None and not a.correct:
+                out.append(Mistake(lesson, q.prompt, a.answer, right_answer(q, workbench)))
+        return out
