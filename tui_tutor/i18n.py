@@ -73,6 +73,7 @@ TEXT = {
         "trained_shape": "The trained {trained} network does not fit the workbench's {current} network: train again.",
         "no_data": "This network has no training images.",
         "trained_taken": "Trained parameters taken into the workbench.",
+        "saved_slot": "Saved in your progress as {path!r}", "loaded_slot": "Loaded {path!r} from your progress",
     },
     "zh": {
         "title": "tui-tutor：误差反向传播",
@@ -146,6 +147,7 @@ TEXT = {
         "trained_shape": "训练好的 {trained} 网络与工作台的 {current} 网络形状不同：请重新训练。",
         "no_data": "这个网络没有训练图像。",
         "trained_taken": "已把训练好的参数放入工作台。",
+        "saved_slot": "已保存到你的学习进度，名为 {path!r}", "loaded_slot": "已从你的学习进度载入 {path!r}",
     },
 }
 

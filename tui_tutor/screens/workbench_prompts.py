@@ -84,7 +84,7 @@ class WorkbenchPrompts:
                 self._refused(f"library_{err.key}", **err.values)
                 return
             self._last_name = text.strip()
-            self.notify(self.app.tr("saved", path=where))
+            self.notify(self.app.tr("saved" if library.kind == "files" else "saved_slot", path=where))
 
         default = self._last_name or library.default_name
         self.app.push_screen(PromptScreen(self._library_prompt("save"), default), chosen)
@@ -102,7 +102,7 @@ class WorkbenchPrompts:
                 return
             self._last_name = text.strip()
             self._set(Workbench.from_setup(setup))
-            self.notify(self.app.tr("loaded", path=text.strip()))
+            self.notify(self.app.tr("loaded" if library.kind == "files" else "loaded_slot", path=text.strip()))
 
         names = library.names()
         default = self._last_name or (names[0] if names else library.default_name)

@@ -20,7 +20,8 @@ if TYPE_CHECKING:
     from ..engine.presets import Setup
     from ..progress.store import ProgressStore
 
-MAX_NAME = 60  # characters of a slot's or a file's name
+MAX_NAME = 60  # characters of a slot's name
+MAX_PATH = 4096  # characters of a file's path
 MAX_SLOTS = 50  # networks one learner may keep in the store
 
 
@@ -30,13 +31,13 @@ class LibraryError(Exception):
         super().__init__(message)
 
 
-def clean_name(text: str) -> str:
+def clean_name(text: str, limit: int = MAX_NAME) -> str:
     """A name as typed, trimmed; refused if empty, too long or holding control characters."""
     name = text.strip()
     if not name:
         raise LibraryError("name_empty", "Type a name first.")
-    if len(name) > MAX_NAME:
-        raise LibraryError("name_long", f"A name has at most {MAX_NAME} characters.", limit=MAX_NAME)
+    if len(name) > limit:
+        raise LibraryError("name_long", f"A name has at most {limit} characters.", limit=limit)
     if any(unicodedata.category(c)[0] == "C" for c in name):
         raise LibraryError("name_control", "A name cannot hold control characters.")
     return name
@@ -49,7 +50,7 @@ class FileLibrary:
     default_name = "workbench.json"
 
     def save(self, name: str, setup: Setup) -> str:
-        path = Path(clean_name(name)).expanduser()
+        path = Path(clean_name(name, MAX_PATH)).expanduser()
         try:
             save_setup(setup, path)
         except OSError as err:
@@ -59,7 +60,7 @@ class FileLibrary:
 
     def load(self, name: str) -> Setup:
         try:
-            return load_setup(Path(clean_name(name)).expanduser())
+            return load_setup(Path(clean_name(name, MAX_PATH)).expanduser())
         except NetworkFileError as err:
             raise LibraryError("cannot_load", str(err), why=str(err)) from None
 
