@@ -26,7 +26,7 @@ _MAX_MESSAGE = 1 << 16
 
 
 class ZygoteError(Exception):
-    """The zygote could not start a tutor (the caller starts it the old way)."""
+    """The zygote could not start a tutor (the caller then starts one from nothing)."""
 
 
 class Watcher(Protocol):
