@@ -21,8 +21,7 @@ def _console(stderr: bool = False) -> Console:
 
 def step_lines(step: Step) -> tuple[str, str, str]:
     """The three lines a step shows: symbols, numbers, value."""
-    pad = " " * len(step.symbol)
-    return step.formula, f"{pad} = {step.substituted}", f"{pad} = {number(step.value, 6)}"
+    return step.lines()
 
 
 def print_explanation(ex: Explanation) -> None:

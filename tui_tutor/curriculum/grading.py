@@ -45,9 +45,7 @@ def grade_numeric(n: Numeric, text: str) -> Grade:
     value = parse_answer(text)  # AnswerError propagates: not an attempt
     q = n.question
     correct = abs(value - n.expected) <= max(q.absolute, q.relative * abs(n.expected))
-    worked = f"{n.step.formula}\n{' ' * len(n.step.symbol)} = {n.step.substituted}\n" \
-             f"{' ' * len(n.step.symbol)} = {number(n.expected, 6)}"
-    return Grade(correct, number(n.expected, q.figures), worked)
+    return Grade(correct, number(n.expected, q.figures), "\n".join(n.step.lines()))
 
 
 def grade_choice(q: Question, text: str) -> Grade:

@@ -172,22 +172,12 @@ def _network_for(q: Question, workbench=None) -> tuple[Network, object, object, 
     return setup.network, setup.input, setup.target, q.learning_rate
 
 
-def value_of(ref: Ref, ex: Explanation) -> tuple[str, float]:
+def given_of(ref: Ref, ex: Explanation) -> tuple[str, float]:
     """A quantity a step uses, as the question gives it (σ′(z) is given as z, to be worked out)."""
     from ..engine.steps import Ref
 
-    p = ex.pass_
-    q, l, j, i = ref.quantity, ref.layer, ref.j, ref.i
-    if q == "dsigma":
-        return Ref("z", l, j).symbol, float(p.z_of(l)[j - 1])
-    table = {
-        "x": lambda: p.a_of(1)[j - 1], "a": lambda: p.a_of(l)[j - 1], "z": lambda: p.z_of(l)[j - 1],
-        "delta": lambda: p.delta_of(l)[j - 1], "t": lambda: p.t[j - 1], "eta": lambda: ex.learning_rate,
-        "w": lambda: p.network.w(l, j, i), "b": lambda: p.network.b(l, j),
-        "grad_w": lambda: p.grad_w[l - 2][j - 1, i - 1], "grad_b": lambda: p.delta_of(l)[j - 1],
-        "C": lambda: p.cost,
-    }
-    return ref.symbol, float(table[q]())
+    shown = Ref("z", ref.layer, ref.j) if ref.quantity == "dsigma" else ref
+    return shown.symbol, ex.value_of(shown)
 
 
 def make_numeric(q: Question, workbench=None) -> Numeric:
@@ -200,7 +190,7 @@ def make_numeric(q: Question, workbench=None) -> Numeric:
         raise QuizFormatError(f"{q.key}: no {q.step} step with symbol {q.symbol}")
     givens = {}
     for ref in step.uses:
-        symbol, value = value_of(ref, ex)
+        symbol, value = given_of(ref, ex)
         givens.setdefault(symbol, value)
     return Numeric(q, tuple(Given(s, v) for s, v in givens.items()), step)
 

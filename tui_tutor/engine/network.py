@@ -27,6 +27,12 @@ def sigmoid_prime(z):
     return s * (1.0 - s)
 
 
+def squared_error(targets, outputs) -> float:
+    """C = ½ Σ (t − a)², the cost of the book: of one input (vectors), or summed over a
+    batch (one row an input), which is C_T = Σ_k C_k."""
+    return 0.5 * float(np.sum((np.asarray(targets, dtype=float) - outputs) ** 2))
+
+
 def _frozen(array) -> np.ndarray:
     out = np.array(array, dtype=float)  # always a copy: callers keep theirs
     out.setflags(write=False)
@@ -172,7 +178,7 @@ def backprop(network: Network, x, t) -> Pass:
     t = _frozen(t)
     if t.shape != a[-1].shape:
         raise ValueError(f"the target has {t.size} values, the network has {a[-1].size} outputs")
-    cost = 0.5 * float(np.sum((t - a[-1]) ** 2))
+    cost = squared_error(t, a[-1])
     delta = [(a[-1] - t) * sigmoid_prime(z[-1])]
     for k in range(len(z) - 2, -1, -1):
         delta.insert(0, (network.weights[k + 1].T @ delta[0]) * sigmoid_prime(z[k]))
@@ -189,4 +195,4 @@ def apply_gradient(network: Network, grad_w, grad_b, eta: float, update_biases: 
 def cost_of(network: Network, x, t) -> float:
     """C = ½ Σ_j (t_j − a_j^L)² for one input."""
     _, a = forward(network, x)
-    return 0.5 * float(np.sum((np.asarray(t, dtype=float) - a[-1]) ** 2))
+    return squared_error(t, a[-1])

@@ -6,7 +6,8 @@ comes from here: each step carries its symbol, the general formula, the
 formula for this unit in symbols, the same with the live numbers put in, and
 the value. Formulas are built from parts, each part tagged with the quantity
 it names (a ``Ref``), so a UI can colour a term alike in the symbolic form,
-in the numeric form and on a network diagram.
+in the numeric form and on a network diagram; each part's number is the
+quantity's value (``quantities.value_of``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from dataclasses import dataclass, field
 from functools import cached_property, partial
 
 from . import symbols as S
-from .network import Network, Pass, apply_gradient, backprop, sigmoid_prime
+from .network import Network, Pass, apply_gradient, backprop
+from .quantities import Ref, value_of
 
 PHASES = ("forward", "cost", "output_delta", "backward", "gradients", "update")
 
@@ -32,47 +34,6 @@ GENERAL = {
     "weight_update": "wⱼᵢˡ ← wⱼᵢˡ − η ∂C/∂wⱼᵢˡ",
     "bias_update": "bⱼˡ ← bⱼˡ − η ∂C/∂bⱼˡ",
 }
-
-
-@dataclass(frozen=True)
-class Ref:
-    """A quantity a formula names: ``Ref("w", 2, 1, 3)`` is w₁₃², ``Ref("delta", 3, 1)`` is δ₁³."""
-
-    quantity: str  # x w b z a dsigma delta t C eta grad_w grad_b
-    layer: int = 0
-    j: int = 0
-    i: int = 0
-
-    @cached_property  # asked for thousands of times per explanation
-    def symbol(self) -> str:
-        q, l, j, i = self.quantity, self.layer, self.j, self.i
-        if q == "w":
-            return S.weight(l, j, i)
-        if q in ("z", "a", "b"):
-            return S.unit(q, l, j)
-        if q == "x":
-            return "x" + S.sub(j)
-        if q == "delta":
-            return S.unit("δ", l, j)
-        if q == "dsigma":
-            return f"σ′({S.unit('z', l, j)})"
-        if q == "t":
-            return S.target(j)
-        if q == "grad_w":
-            return "∂C/∂" + S.weight(l, j, i)
-        if q == "grad_b":
-            return "∂C/∂" + S.unit("b", l, j)
-        return {"C": "C", "eta": "η"}[q]
-
-    def to_dict(self) -> dict:
-        out = {"quantity": self.quantity, "symbol": self.symbol}
-        if self.layer:
-            out["l"] = self.layer
-        if self.j:
-            out["j"] = self.j
-        if self.i:
-            out["i"] = self.i
-        return out
 
 
 Part = tuple[str, "Ref | None"]
@@ -99,6 +60,20 @@ class Step:
     def substituted(self) -> str:
         return "".join(text for text, _ in self.substituted_parts)
 
+    @property
+    def continuation(self) -> str:
+        """How the second and third lines start: spaces as wide as the symbol, then " = "."""
+        return " " * len(self.symbol) + " = "
+
+    @property
+    def value_text(self) -> str:
+        """The value as the tutor shows it (six significant figures)."""
+        return S.number(self.value, 6)
+
+    def lines(self) -> tuple[str, str, str]:
+        """The three lines a step shows everywhere: symbols, numbers put in, value."""
+        return self.formula, self.continuation + self.substituted, self.continuation + self.value_text
+
     @cached_property  # the UI asks once per cell it colours
     def uses(self) -> tuple[Ref, ...]:
         """The quantities on the right-hand side, each once, in order of appearance."""
@@ -122,9 +97,11 @@ class Step:
 
 
 class _Builder:
-    """Collects a symbolic and a numeric form side by side, part by part."""
+    """Collects a symbolic and a numeric form side by side, part by part; each term's
+    number is the quantity's value in the pass (``value_of``), read where every view reads it."""
 
-    def __init__(self) -> None:
+    def __init__(self, p: Pass, eta: float) -> None:
+        self.p, self.eta = p, eta
         self.sym: list[Part] = []
         self.num: list[Part] = []
 
@@ -133,13 +110,16 @@ class _Builder:
         self.num.append((both if numeric is None else numeric, None))
         return self
 
-    def term(self, ref: Ref, value: float, bracket: bool = True) -> _Builder:
+    def term(self, ref: Ref, bracket: bool = True) -> _Builder:
+        value = value_of(ref, self.p, self.eta)
         self.sym.append((ref.symbol, ref))
         self.num.append((S.operand(value) if bracket else S.number(value), ref))
         return self
 
-    def step(self, kind, phase, result: Ref, value, layer=0, unit=0) -> Step:
+    def step(self, kind, phase, result: Ref, value=None, layer=0, unit=0) -> Step:
+        """``value`` defaults to the result's own value in the pass (an update's is the new one)."""
         lhs = [(result.symbol, result), (" ← " if kind.endswith("update") else " = ", None)]
+        value = value_of(result, self.p, self.eta) if value is None else value
         return Step(kind, phase, result.symbol, tuple(lhs + self.sym), tuple(self.num), float(value),
                     result, layer, unit, GENERAL[kind])
 
@@ -148,71 +128,68 @@ def _input_ref(l: int, i: int) -> Ref:
     return Ref("x", 1, i) if l == 1 else Ref("a", l, i)
 
 
-def _weighted_input(p: Pass, l: int, j: int) -> Step:
-    net, a_prev, b = p.network, p.a_of(l - 1), _Builder()
-    for i in range(1, net.layers[l - 2] + 1):
+def _weighted_input(p: Pass, eta: float, l: int, j: int) -> Step:
+    b = _Builder(p, eta)
+    for i in range(1, p.network.layers[l - 2] + 1):
         if i > 1:
             b.text(" + ")
-        b.term(Ref("w", l, j, i), net.w(l, j, i)).text("", "×").term(_input_ref(l - 1, i), a_prev[i - 1])
-    b.text(" + ").term(Ref("b", l, j), net.b(l, j))
-    return b.step("weighted_input", "forward", Ref("z", l, j), p.z_of(l)[j - 1], l, j)
+        b.term(Ref("w", l, j, i)).text("", "×").term(_input_ref(l - 1, i))
+    b.text(" + ").term(Ref("b", l, j))
+    return b.step("weighted_input", "forward", Ref("z", l, j), layer=l, unit=j)
 
 
-def _activation(p: Pass, l: int, j: int) -> Step:
-    b = _Builder().text("σ(").term(Ref("z", l, j), p.z_of(l)[j - 1], bracket=False).text(")")
-    return b.step("activation", "forward", Ref("a", l, j), p.a_of(l)[j - 1], l, j)
+def _activation(p: Pass, eta: float, l: int, j: int) -> Step:
+    b = _Builder(p, eta).text("σ(").term(Ref("z", l, j), bracket=False).text(")")
+    return b.step("activation", "forward", Ref("a", l, j), layer=l, unit=j)
 
 
-def _cost_step(p: Pass) -> Step:
+def _cost_step(p: Pass, eta: float) -> Step:
     L = p.network.depth
-    b = _Builder().text("½[")
+    b = _Builder(p, eta).text("½[")
     for j in range(1, p.network.layers[-1] + 1):
         if j > 1:
             b.text(" + ")
-        b.text("(").term(Ref("t", L, j), p.t[j - 1]).text(" − ").term(Ref("a", L, j), p.output[j - 1]).text(")²")
+        b.text("(").term(Ref("t", L, j)).text(" − ").term(Ref("a", L, j)).text(")²")
     b.text("]")
-    return b.step("cost", "cost", Ref("C"), p.cost)
+    return b.step("cost", "cost", Ref("C"))
 
 
-def _output_delta(p: Pass, j: int) -> Step:
+def _output_delta(p: Pass, eta: float, j: int) -> Step:
     L = p.network.depth
-    z = p.z_of(L)[j - 1]
-    b = _Builder().text("(").term(Ref("a", L, j), p.output[j - 1]).text(" − ").term(Ref("t", L, j), p.t[j - 1])
-    b.text(")", ")×").term(Ref("dsigma", L, j), sigmoid_prime(z))
-    return b.step("output_delta", "output_delta", Ref("delta", L, j), p.delta_of(L)[j - 1], L, j)
+    b = _Builder(p, eta).text("(").term(Ref("a", L, j)).text(" − ").term(Ref("t", L, j))
+    b.text(")", ")×").term(Ref("dsigma", L, j))
+    return b.step("output_delta", "output_delta", Ref("delta", L, j), layer=L, unit=j)
 
 
-def _hidden_delta(p: Pass, l: int, i: int) -> Step:
-    net, b = p.network, _Builder().text("(")
-    for j in range(1, net.layers[l] + 1):
+def _hidden_delta(p: Pass, eta: float, l: int, i: int) -> Step:
+    b = _Builder(p, eta).text("(")
+    for j in range(1, p.network.layers[l] + 1):
         if j > 1:
             b.text(" + ")
-        b.term(Ref("delta", l + 1, j), p.delta_of(l + 1)[j - 1]).text("", "×")
-        b.term(Ref("w", l + 1, j, i), net.w(l + 1, j, i))
-    b.text(")", ")×").term(Ref("dsigma", l, i), sigmoid_prime(p.z_of(l)[i - 1]))
-    return b.step("hidden_delta", "backward", Ref("delta", l, i), p.delta_of(l)[i - 1], l, i)
+        b.term(Ref("delta", l + 1, j)).text("", "×").term(Ref("w", l + 1, j, i))
+    b.text(")", ")×").term(Ref("dsigma", l, i))
+    return b.step("hidden_delta", "backward", Ref("delta", l, i), layer=l, unit=i)
 
 
-def _weight_gradient(p: Pass, l: int, j: int, i: int) -> Step:
-    a_prev, delta = p.a_of(l - 1), p.delta_of(l)
-    b = _Builder().term(Ref("delta", l, j), delta[j - 1]).text("", "×").term(_input_ref(l - 1, i), a_prev[i - 1])
-    return b.step("weight_gradient", "gradients", Ref("grad_w", l, j, i), delta[j - 1] * a_prev[i - 1], l, j)
+def _weight_gradient(p: Pass, eta: float, l: int, j: int, i: int) -> Step:
+    b = _Builder(p, eta).term(Ref("delta", l, j)).text("", "×").term(_input_ref(l - 1, i))
+    return b.step("weight_gradient", "gradients", Ref("grad_w", l, j, i), layer=l, unit=j)
 
 
-def _bias_gradient(p: Pass, l: int, j: int) -> Step:
-    b = _Builder().term(Ref("delta", l, j), p.delta_of(l)[j - 1], bracket=False)
-    return b.step("bias_gradient", "gradients", Ref("grad_b", l, j), p.delta_of(l)[j - 1], l, j)
+def _bias_gradient(p: Pass, eta: float, l: int, j: int) -> Step:
+    b = _Builder(p, eta).term(Ref("delta", l, j), bracket=False)
+    return b.step("bias_gradient", "gradients", Ref("grad_b", l, j), layer=l, unit=j)
 
 
-def _weight_update(p: Pass, new: Network, eta: float, l: int, j: int, i: int) -> Step:
-    b = _Builder().term(Ref("w", l, j, i), p.network.w(l, j, i), bracket=False).text(" − ")
-    b.term(Ref("eta"), eta).text(" ", "×").term(Ref("grad_w", l, j, i), p.grad_w[l - 2][j - 1, i - 1])
+def _weight_update(p: Pass, eta: float, new: Network, l: int, j: int, i: int) -> Step:
+    b = _Builder(p, eta).term(Ref("w", l, j, i), bracket=False).text(" − ")
+    b.term(Ref("eta")).text(" ", "×").term(Ref("grad_w", l, j, i))
     return b.step("weight_update", "update", Ref("w", l, j, i), new.w(l, j, i), l, j)
 
 
-def _bias_update(p: Pass, new: Network, eta: float, l: int, j: int) -> Step:
-    b = _Builder().term(Ref("b", l, j), p.network.b(l, j), bracket=False).text(" − ")
-    b.term(Ref("eta"), eta).text(" ", "×").term(Ref("grad_b", l, j), p.delta_of(l)[j - 1])
+def _bias_update(p: Pass, eta: float, new: Network, l: int, j: int) -> Step:
+    b = _Builder(p, eta).term(Ref("b", l, j), bracket=False).text(" − ")
+    b.term(Ref("eta")).text(" ", "×").term(Ref("grad_b", l, j))
     return b.step("bias_update", "update", Ref("b", l, j), new.b(l, j), l, j)
 
 
@@ -226,20 +203,21 @@ def _makers(p: Pass, new: Network, eta: float, update_biases: bool) -> list[tupl
     out: list[tuple[str, Callable[[], Step]]] = []
     for l in range(2, L + 1):
         for j in units(l):
-            out += [("forward", partial(_weighted_input, p, l, j)), ("forward", partial(_activation, p, l, j))]
-    out.append(("cost", partial(_cost_step, p)))
-    out += [("output_delta", partial(_output_delta, p, j)) for j in units(L)]
+            out += [("forward", partial(_weighted_input, p, eta, l, j)),
+                    ("forward", partial(_activation, p, eta, l, j))]
+    out.append(("cost", partial(_cost_step, p, eta)))
+    out += [("output_delta", partial(_output_delta, p, eta, j)) for j in units(L)]
     for l in range(L - 1, 1, -1):
-        out += [("backward", partial(_hidden_delta, p, l, i)) for i in units(l)]
+        out += [("backward", partial(_hidden_delta, p, eta, l, i)) for i in units(l)]
     for l in range(2, L + 1):
         for j in units(l):
-            out += [("gradients", partial(_weight_gradient, p, l, j, i)) for i in units(l - 1)]
-            out.append(("gradients", partial(_bias_gradient, p, l, j)))
+            out += [("gradients", partial(_weight_gradient, p, eta, l, j, i)) for i in units(l - 1)]
+            out.append(("gradients", partial(_bias_gradient, p, eta, l, j)))
     for l in range(2, L + 1):
         for j in units(l):
-            out += [("update", partial(_weight_update, p, new, eta, l, j, i)) for i in units(l - 1)]
+            out += [("update", partial(_weight_update, p, eta, new, l, j, i)) for i in units(l - 1)]
             if update_biases:
-                out.append(("update", partial(_bias_update, p, new, eta, l, j)))
+                out.append(("update", partial(_bias_update, p, eta, new, l, j)))
     return out
 
 
@@ -247,8 +225,8 @@ class Steps(Sequence[Step]):
     """The step records of a pass, each built the first time it is asked for.
 
     A new pixel or weight makes a new explanation on every key press of the workbench,
-    which shows one step of the 110: building them all was ~4 ms a press. Iterating
-    (the command line's text and JSON) builds them all, as before."""
+    which shows one step of the 110, so only that one is built; iterating (the command
+    line's text and JSON) builds them all."""
 
     def __init__(self, makers: list[tuple[str, Callable[[], Step]]]) -> None:
         self.phases = tuple(phase for phase, _ in makers)
@@ -276,6 +254,10 @@ class Explanation:
     learning_rate: float
     update_biases: bool
     steps: Steps
+
+    def value_of(self, ref: Ref) -> float:
+        """The value of a quantity in this pass (see ``value_of``)."""
+        return value_of(ref, self.pass_, self.learning_rate)
 
     def first_of(self, phase: str) -> int:
         """Index of the first step of a phase (see PHASES)."""

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .network import Network, apply_gradient, sigmoid
+from .network import Network, apply_gradient, sigmoid, squared_error
 
 
 @dataclass(frozen=True, eq=False)
@@ -51,13 +51,13 @@ def outputs(network: Network, inputs) -> np.ndarray:
 
 def total_cost(network: Network, data: DataSet) -> float:
     """C_T = Σ_k ½ Σ_j (t_j − a_j^L)²."""
-    return 0.5 * float(np.sum((data.targets - outputs(network, data.inputs)) ** 2))
+    return squared_error(data.targets, outputs(network, data.inputs))
 
 
 def total_gradient(network: Network, data: DataSet):
     """C_T and its gradient ∂C_T/∂w = Σ_k ∂C_k/∂w (and the same for b)."""
     z, a = batch_forward(network, data.inputs)
-    cost = 0.5 * float(np.sum((data.targets - a[-1]) ** 2))
+    cost = squared_error(data.targets, a[-1])
     delta = (a[-1] - data.targets) * a[-1] * (1.0 - a[-1])  # σ′(z) = a(1 − a)
     grad_w, grad_b = [None] * len(z), [None] * len(z)
     for k in range(len(z) - 1, -1, -1):

@@ -5,7 +5,7 @@ server cannot wait for it: the zygote reports each exit (with its status), and
 the server's signals go through the zygote, which alone knows whether the pid
 is still that tutor's. If the zygote dies, its tutors run on: each
 ``TutorProcess`` then watches its tutor through a pidfd (Linux: works for any
-process) and signals it directly; new sessions are started the old way.
+process) and signals it directly; new sessions are started without it (from nothing).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ _MAX_MESSAGE = 1 << 16
 
 
 class ZygoteError(Exception):
-    """The zygote could not start a tutor (the caller starts it the old way)."""
+    """The zygote could not start a tutor (the caller then starts one from nothing)."""
 
 
 class Watcher(Protocol):

@@ -4,7 +4,6 @@ the same with the numbers put in, and the value; the terms in play coloured."""
 from __future__ import annotations
 
 from ..engine.steps import Step
-from ..engine.symbols import number
 from ..i18n import tr
 from ..phases import PHASE_TITLES
 from .colours import RESULT_STYLE, style_for
@@ -17,13 +16,13 @@ def _parts(parts, result) -> list[tuple[str, str]]:
 
 
 def step_lines(step: Step, index: int, total: int, lang: str) -> list[Line]:
-    pad = " " * len(step.symbol)
+    """Where we are and the general form, then ``Step.lines()`` styled part by part."""
     return [
         ((f"{tr(lang, 'step')} {index + 1} {tr(lang, 'of')} {total} · {PHASE_TITLES[lang][step.phase]}", "bold"),),
         ((f"{tr(lang, 'general')}: {step.general}", "italic dim"),),
         tuple(_parts(step.formula_parts, step.result)),
-        ((f"{pad} = ", ""), *_parts(step.substituted_parts, None)),
-        ((f"{pad} = ", ""), (number(step.value, 6), "bold")),
+        ((step.continuation, ""), *_parts(step.substituted_parts, None)),
+        ((step.continuation, ""), (step.value_text, "bold")),
     ]
 
 

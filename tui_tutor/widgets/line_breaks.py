@@ -1,8 +1,8 @@
 """Where to break a line of text, for English and for Chinese.
 
-Rich and Textual break lines only at spaces, and Chinese has none: a sentence was
-one long "word", pushed whole onto the next line and then cut wherever the width
-ran out. Here a line may also break between two CJK characters, as Chinese is
+Rich and Textual break lines only at spaces, and Chinese has none: to them a sentence
+is one long "word", pushed whole onto the next line and then cut wherever the width
+runs out. Here a line may also break between two CJK characters, as Chinese is
 set, but never before closing punctuation (，。) nor after opening punctuation (（“)."""
 
 from __future__ import annotations

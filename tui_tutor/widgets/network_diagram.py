@@ -25,15 +25,17 @@ def _cell(ref: Ref, value: float, width: int, step: Step, uses: frozenset[Ref]) 
 
 
 def _columns(ex: Explanation, step: Step) -> list[list[list[Cell]]]:
-    p, uses = ex.pass_, frozenset(step.uses)  # a set: asked ~50 times
-    layers = p.network.layers
-    columns = [[_cell(Ref("x", 1, i), p.a_of(1)[i - 1], 9, step, uses) for i in range(1, layers[0] + 1)]]
+    uses = frozenset(step.uses)  # a set: asked for every unit's z, a and δ
+    layers = ex.pass_.network.layers
+
+    def cell(ref: Ref, width: int) -> list[Cell]:
+        return _cell(ref, ex.value_of(ref), width, step, uses)
+
+    columns = [[cell(Ref("x", 1, i), 9) for i in range(1, layers[0] + 1)]]
     for l in range(2, len(layers) + 1):
         rows: list[list[Cell]] = []
         for j in range(1, layers[l - 1] + 1):
-            rows.append(_cell(Ref("z", l, j), p.z_of(l)[j - 1], 14, step, uses))
-            rows.append(_cell(Ref("a", l, j), p.a_of(l)[j - 1], 14, step, uses))
-            rows.append(_cell(Ref("delta", l, j), p.delta_of(l)[j - 1], 14, step, uses))
+            rows += [cell(Ref("z", l, j), 14), cell(Ref("a", l, j), 14), cell(Ref("delta", l, j), 14)]
             rows.append([(" " * 14, "")])
         columns.append(rows)
     return columns
@@ -42,9 +44,7 @@ def _columns(ex: Explanation, step: Step) -> list[list[list[Cell]]]:
 def _weights_in_play(step: Step, ex: Explanation, per_line: int = 4) -> list[Line]:
     """The weights and biases the step uses, a few to a line so the diagram stays narrow."""
     refs = [r for r in step.uses + (step.result,) if r.quantity in ("w", "b")]
-    net = ex.pass_.network
-    cells = [(f"{ref.symbol} {number(net.w(ref.layer, ref.j, ref.i) if ref.quantity == 'w' else net.b(ref.layer, ref.j), 4)}",
-              style_for(ref)) for ref in refs]
+    cells = [(f"{ref.symbol} {number(ex.value_of(ref), 4)}", style_for(ref)) for ref in refs]
     lines = []
     for k in range(0, len(cells), per_line):
         line: list[Cell] = []

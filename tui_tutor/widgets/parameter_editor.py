@@ -13,7 +13,8 @@ from textual.containers import Container, Vertical, VerticalScroll
 from textual.message import Message
 
 from ..engine.network import Network
-from ..engine.steps import Ref, Step
+from ..engine.quantities import Ref, parameter_value
+from ..engine.steps import Step
 from ..engine.numbers import NumberError, parse_number
 from ..engine.symbols import number
 from .colours import RESULT_STYLE, style_for
@@ -97,8 +98,7 @@ class ParameterEditor(Vertical):
         self.query_one("#tables").set_class(need > self.size.width - 2, "stacked")
 
     def _value(self, ref: Ref) -> float:
-        net = self._network
-        return net.b(ref.layer, ref.j) if ref.quantity == "b" else net.w(ref.layer, ref.j, ref.i)
+        return parameter_value(self._network, ref)
 
     @on(ParameterGrid.Selected)
     def _selected(self, event: ParameterGrid.Selected) -> None:

@@ -1,8 +1,8 @@
 """A Static that asks for a new layout only when its text no longer fits.
 
 Textual lays out the whole screen after any ``Static.update``; stepping through the
-workbench changes numbers, rarely the room the panels need, and that layout was most
-of the cost of a key press. Text that needs less room than the panel has is shown
+workbench changes numbers, rarely the room the panels need, and that layout would be
+most of the cost of a key press. Text that needs less room than the panel has is shown
 without a layout (the panel keeps its size, so it does not jump about either)."""
 
 from __future__ import annotations

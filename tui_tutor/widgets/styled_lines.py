@@ -1,8 +1,8 @@
 """Lines of styled text, drawn with Textual's line API.
 
 Why not a Static: a Static renders every line of its text again on each update, and gives
-each run of text a style of its own that carries its position (for mouse selection); the
-formula panel and the network diagram took ~5 ms each that way on every key press. Here a
+each run of text a style of its own that carries its position (for mouse selection): too
+much for the formula panel and the network diagram, redrawn on every key press. Here a
 line is a Strip of a few segments built from cached styles, a new text repaints only the
 lines that differ, and a layout is asked for only when the text no longer fits (as in
 ``SteadyStatic``), so stepping through the pass neither lays out the screen nor jumps.
@@ -74,7 +74,7 @@ class StyledLines(Widget):
         self._asked: tuple[int, int] | None = None  # (height, width) the last layout was asked for
         # The least room to take in any layout, so that a layout caused by another widget does
         # not shrink this one to its text of the moment (it would grow back, with a scroll bar
-        # coming and going, at the next step: three layouts, ~60 ms).
+        # coming and going, at the next step: three layouts instead of none).
         self._floor = (0, 0)
 
     @property
