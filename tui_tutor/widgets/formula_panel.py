@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from ..engine.steps import Step
 from ..engine.symbols import number
-from ..i18n import tr
-from ..phases import PHASE_TITLES
+from ..i18n import PHASE_TITLES, tr
 from .colours import RESULT_STYLE, style_for
 from .styled_lines import Line, StyledLines
 
