@@ -68,7 +68,8 @@ WORDS = {
     "right": "✓ Right.", "not_right": "✗ Not quite.", "expected": "The answer: {answer}",
     "worked": "Worked solution", "question_of": "Lesson {lesson} · question {n} of {total} · {kind}",
     "numeric": "compute", "choice": "ideas", "formula": "formula", "order": "order",
-    "score": "Score {right}/{total} · Enter: next · esc, then: a answer · h hint · n next · r retry missed · m mistakes",
+    "score": "Score {right}/{total} · Enter: next · "
+             "esc, then: a answer · h hint · n next · r retry missed · m mistakes",
     "no_questions": "No questions for this lesson yet.",
     "lesson_done": "Last question of this lesson: r retries the missed ones.",
     "nothing_missed": "Nothing to retry: every question's latest answer is right.",

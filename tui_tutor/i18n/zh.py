@@ -68,7 +68,8 @@ WORDS = {
     "right": "✓ 正确。", "not_right": "✗ 不对。", "expected": "答案：{answer}",
     "worked": "解题过程", "question_of": "第 {lesson} 课 · 第 {n}/{total} 题 · {kind}",
     "numeric": "计算", "choice": "概念", "formula": "公式", "order": "排序",
-    "score": "得分 {right}/{total} · Enter：下一题 · 按 esc 后：a 作答 · h 提示 · n 下一题 · r 重做错题 · m 错题",
+    "score": "得分 {right}/{total} · Enter：下一题 · "
+             "按 esc 后：a 作答 · h 提示 · n 下一题 · r 重做错题 · m 错题",
     "no_questions": "这一课还没有题目。",
     "lesson_done": "这是本课最后一题：按 r 重做答错的题。",
     "nothing_missed": "没有要重做的题：每道题最近一次都答对了。",
