@@ -104,7 +104,9 @@ def test_one_action_string_can_mean_different_keys_in_different_widgets():
     assert action_label("zh", "select", "ParameterGrid") == "编辑" and action_label("zh", "select") == "选择"
 
 
-def test_a_binding_for_an_action_the_catalogue_does_not_know_is_refused():
+def test_a_binding_is_described_from_the_catalogue_and_refused_for_an_unknown_action():
+    assert bind("up", "move(0, -1)", owner="PixelGrid", show=False).description == "Up"
+    assert bind("3", "jump('output_delta')").description == "Jump to Output-layer δ"
     with pytest.raises(KeyError, match="no_such_action"):
         bind("x", "no_such_action")
 

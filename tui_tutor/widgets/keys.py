@@ -11,11 +11,13 @@ from textual.binding import Binding
 from ..i18n import action_label
 
 
-def bind(key: str, action: str, **options) -> Binding:
-    """A binding whose description is the English label of ``action`` in the catalogue."""
-    label = action_label("en", action)
+def bind(key: str, action: str, *, owner: str | None = None, **options) -> Binding:
+    """A binding whose description is the English label of ``action`` in the catalogue;
+    ``owner``: the widget's class name, for an action the catalogue names per widget."""
+    label = action_label("en", action, owner)
     if label is None:
-        raise KeyError(f"the catalogue has no label for the action {action!r}: add 'action.{action}'")
+        where = f"{owner}:{action}" if owner else action
+        raise KeyError(f"the catalogue has no label for the action {action!r}: add 'action.{where}'")
     return Binding(key, action, label, **options)
 
 
