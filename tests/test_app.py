@@ -20,9 +20,8 @@ from tui_tutor.engine import presets
 from tui_tutor.engine.netfile import load_setup
 from tui_tutor.engine.steps import Ref
 from tui_tutor.engine.symbols import number
-from tui_tutor.i18n import tr
+from tui_tutor.i18n import PHASE_TITLES, tr
 from tui_tutor.progress import MemoryStore
-from tui_tutor.phases import PHASE_TITLES
 from tui_tutor.screens.help import HelpScreen
 from tui_tutor.screens.lessons import LessonsScreen
 from tui_tutor.widgets.parameter_editor import ParameterEditor

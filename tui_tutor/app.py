@@ -12,11 +12,11 @@ import signal
 from typing import TYPE_CHECKING
 
 from textual.app import App
-from textual.binding import Binding
 from textual.reactive import reactive
 
 from .tutor.capabilities import Capabilities
 from .tutor.session import Session
+from .widgets.keys import bind
 
 if TYPE_CHECKING:
     from .tutor.workbench import Workbench
@@ -41,14 +41,14 @@ class TutorApp(App):
     TITLE = "tui-tutor"
     MODES = {mode: _screen(mode) for mode in ("lessons", "workbench", "training", "quiz")}
     BINDINGS = [
-        Binding("q", "quit", "Quit"),
-        Binding("question_mark", "help", "Help", key_display="?"),
-        Binding("l", "open('lessons')", "Lessons"),
-        Binding("w", "open('workbench')", "Workbench"),
-        Binding("t", "open('training')", "Training"),
-        Binding("z", "open('quiz')", "Quiz"),
-        Binding("L", "toggle_language", "中文/English"),
-        Binding("D", "toggle_dark", "Dark/light"),
+        bind("q", "quit"),
+        bind("question_mark", "help", key_display="?"),
+        bind("l", "open('lessons')"),
+        bind("w", "open('workbench')"),
+        bind("t", "open('training')"),
+        bind("z", "open('quiz')"),
+        bind("L", "toggle_language"),
+        bind("D", "toggle_dark"),
     ]
     ENABLE_COMMAND_PALETTE = True
 

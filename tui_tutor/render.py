@@ -12,7 +12,7 @@ from .engine.gradcheck import GradientCheck
 from .engine.presets import Setup
 from .engine.steps import Explanation, Step
 from .engine.symbols import number
-from .phases import PHASE_TITLES
+from .i18n import PHASE_TITLES
 
 
 def _console(stderr: bool = False) -> Console:

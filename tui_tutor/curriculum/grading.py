@@ -16,14 +16,8 @@ if TYPE_CHECKING:
 class AnswerError(NumberError):
     """What the learner typed is not an answer; it does not count as an attempt.
 
-    ``key`` and ``values`` let a UI say it in the learner's language (i18n keys
-    ``bad_answer_<key>``); ``str()`` is the English."""
-
-    ENGLISH = {
-        **NumberError.ENGLISH,
-        "letter": "Answer with one of {letters}.",
-        "order": "Type each of the numbers 1 to {n} once, in the right order (e.g. {example}).",
-    }
+    ``key`` and ``values`` let a UI say it in the learner's language (the catalogue's
+    ``bad_answer_<key>``, tui_tutor.i18n); ``str()`` is the English."""
 
 
 @dataclass(frozen=True)

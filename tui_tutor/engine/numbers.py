@@ -12,7 +12,7 @@ The rule, stated once (README, "Numbers"):
 
 A refusal raises ``NumberError``, whose ``key`` names what was wrong ("empty", "marks",
 "not_number", "not_finite", "not_whole", "range") so a UI can say it in the learner's
-language; ``str()`` is the English.
+language: the catalogue's ``bad_answer_<key>`` (tui_tutor.i18n), whose English is ``str()``.
 """
 
 from __future__ import annotations
@@ -21,29 +21,20 @@ import math
 import re
 import unicodedata
 
+from ..i18n import tr
+
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _WHOLE = re.compile(r"[+-]?[0-9]+")
 _NOT_FINITE = ("nan", "inf", "infinity", "∞")
 MAX_INPUT = 200  # characters: longer is not a number anyone means, and is not kept
 
-ENGLISH = {
-    "empty": "Type a number first.",
-    "marks": "{text!r} mixes decimal marks: write it like 0.0123 or 0,0123.",
-    "not_number": "{text!r} is not a number: write it like 0.0123, -0.5 or 1.23e-2.",
-    "not_finite": "{text!r} is not a finite number.",
-    "not_whole": "{text!r} is not a whole number.",
-    "range": "{value} is out of range: it must be from {low} to {high}.",
-}
-
 
 class NumberError(ValueError):
     """What was typed is not a number of the kind asked for."""
 
-    ENGLISH = ENGLISH
-
     def __init__(self, key: str, **values) -> None:
         self.key, self.values = key, values
-        super().__init__(self.ENGLISH[key].format(**values))
+        super().__init__(tr("en", f"bad_answer_{key}", **values))
 
 
 def _shown(text: str) -> str:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Header, Label
 
 from ..curriculum.lessons import Lesson, load_lessons
 from ..widgets.footer import TutorFooter
+from ..widgets.keys import bind
 from ..widgets.lesson_view import LessonView
 from ..widgets.pick_list import PickList
 
@@ -20,11 +20,11 @@ WORKBENCH_SCHEME = "workbench:"
 class LessonsScreen(Screen):
     AUTO_FOCUS = "#lesson"
     BINDINGS = [
-        Binding("right_square_bracket", "lesson(1)", "Next lesson", key_display="]"),
-        Binding("left_square_bracket", "lesson(-1)", "Previous lesson", key_display="["),
-        Binding("y", "try_it", "Try it"),
-        Binding("s", "toggle_sidebar", "Lessons list", show=False),
-        Binding("c", "toggle_contents", "Contents", show=False),
+        bind("right_square_bracket", "lesson(1)", key_display="]"),
+        bind("left_square_bracket", "lesson(-1)", key_display="["),
+        bind("y", "try_it"),
+        bind("s", "toggle_sidebar", show=False),
+        bind("c", "toggle_contents", show=False),
     ]
 
     def __init__(self) -> None:

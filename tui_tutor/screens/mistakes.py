@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from ..tutor.session import Mistake
+from ..widgets.keys import bind
 
 
 class MistakesScreen(ModalScreen):
-    BINDINGS = [Binding("escape,m,q", "dismiss", "Close")]
+    BINDINGS = [bind("escape,m,q", "dismiss")]
     DEFAULT_CSS = """
     MistakesScreen { align: center middle; }
     MistakesScreen > VerticalScroll { width: 90%; height: 85%; border: round $accent; background: $surface;

@@ -7,7 +7,6 @@ import time
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
@@ -20,6 +19,7 @@ from ..curriculum.quiz import Numeric, Question
 from ..engine.symbols import number
 from ..tutor.session import Feedback
 from ..widgets.footer import TutorFooter
+from ..widgets.keys import bind
 
 
 def question_content(q: Question, numeric: Numeric | None, position: str, tr) -> Content:
@@ -55,13 +55,13 @@ def feedback_content(feedback: Feedback, tr) -> Content:
 
 class QuizScreen(Screen):
     BINDINGS = [
-        Binding("escape", "leave_answer", "Keys", show=False),
-        Binding("enter", "next", "Next question", show=False),
-        Binding("a", "answer", "Answer"),
-        Binding("n", "next", "Next"),
-        Binding("h", "hint", "Hint"),
-        Binding("r", "retry", "Retry missed"),
-        Binding("m", "mistakes", "Mistakes"),
+        bind("escape", "leave_answer", show=False),
+        bind("enter", "next", show=False),
+        bind("a", "answer"),
+        bind("n", "next"),
+        bind("h", "hint"),
+        bind("r", "retry"),
+        bind("m", "mistakes"),
     ]
 
     def __init__(self) -> None:
@@ -166,7 +166,7 @@ class QuizScreen(Screen):
         try:
             feedback = self.app.session.attempt(q, self.numeric, event.value, time.monotonic() - self.started)
         except AnswerError as err:  # not an attempt: say what was wrong and wait
-            message = self.app.tr(f"bad_answer_{err.key}", **err.values) if self.app.lang != "en" else str(err)
+            message = self.app.tr(f"bad_answer_{err.key}", **err.values)
             self.query_one("#answer-message", Label).update(message)
             event.input.select_all()  # what is typed next replaces the refused entry
             return

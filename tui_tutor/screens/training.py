@@ -6,7 +6,6 @@ import numpy as np
 from textual import on, work
 from textual.worker import get_current_worker
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
@@ -17,6 +16,7 @@ from ..engine.network import Network
 from ..engine.presets import book_data, book_labels
 from ..engine.symbols import number
 from ..widgets.footer import TutorFooter
+from ..widgets.keys import bind
 from ..widgets.pixel_grid import PixelGrid
 from ..engine.numbers import NumberError, editable, parse_number, parse_whole
 from ..tutor.training_runs import MAX_EPOCHS, TrainingJob, TrainingRefused
@@ -48,9 +48,9 @@ def predictions_content(network: Network, lang_wrong: str, per_row: int = 12) ->
 
 class TrainingScreen(Screen):
     BINDINGS = [
-        Binding("g", "train", "Train"),
-        Binding("s", "stop", "Stop"),
-        Binding("k", "keep", "Use in workbench"),
+        bind("g", "train"),
+        bind("s", "stop"),
+        bind("k", "keep"),
     ]
 
     def __init__(self) -> None:

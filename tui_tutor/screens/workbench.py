@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Header, TabbedContent, TabPane
@@ -14,6 +13,7 @@ from ..engine.steps import PHASES
 from ..engine.symbols import number
 from ..widgets.footer import TutorFooter
 from ..widgets.formula_panel import FormulaPanel
+from ..widgets.keys import bind
 from ..widgets.network_diagram import NetworkDiagram
 from ..widgets.parameter_editor import ParameterEditor
 from ..widgets.pixel_grid import PixelGrid
@@ -28,27 +28,27 @@ TAB_TITLES = {"tab-steps": "step_through", "tab-params": "parameters", "tab-chec
 
 class WorkbenchScreen(WorkbenchPrompts, Screen):
     BINDINGS = [
-        Binding("n", "step(1)", "Next step"),
-        Binding("p", "step(-1)", "Previous step"),
-        Binding("right", "step(1)", "Next", show=False),
-        Binding("left", "step(-1)", "Previous", show=False),
-        Binding("N", "phase(1)", "Next phase", show=False),
-        Binding("P", "phase(-1)", "Previous phase", show=False),
-        *[Binding(str(k + 1), f"jump('{phase}')", f"Jump to {phase}", show=False) for k, phase in enumerate(PHASES)],
-        Binding("a", "apply_update", "Apply update"),
-        Binding("u", "undo", "Undo update"),
-        Binding("right_square_bracket", "image(1)", "Next image", show=False, key_display="]"),
-        Binding("left_square_bracket", "image(-1)", "Previous image", show=False, key_display="["),
-        Binding("i", "choose_image", "Image…"),
-        Binding("T", "toggle_digit", "Target 0/1", show=False),
-        Binding("e", "edit_parameters", "Edit parameters", show=False),
-        Binding("E", "set_eta", "Set η", show=False),
-        Binding("r", "reset", "Reset", show=False),
-        Binding("R", "randomise", "Randomise…", show=False),
-        Binding("m", "switch_preset", "Book / 2-2-2", show=False),
-        Binding("ctrl+s", "save", "Save…", show=False),
-        Binding("ctrl+o", "load", "Load…", show=False),
-        Binding("c", "gradient_check", "Gradient check", show=False),
+        bind("n", "step(1)"),
+        bind("p", "step(-1)"),
+        bind("right", "step(1)", show=False),
+        bind("left", "step(-1)", show=False),
+        bind("N", "phase(1)", show=False),
+        bind("P", "phase(-1)", show=False),
+        *[bind(str(k + 1), f"jump('{phase}')", show=False) for k, phase in enumerate(PHASES)],
+        bind("a", "apply_update"),
+        bind("u", "undo"),
+        bind("right_square_bracket", "image(1)", show=False, key_display="]"),
+        bind("left_square_bracket", "image(-1)", show=False, key_display="["),
+        bind("i", "choose_image"),
+        bind("T", "toggle_digit", show=False),
+        bind("e", "edit_parameters", show=False),
+        bind("E", "set_eta", show=False),
+        bind("r", "reset", show=False),
+        bind("R", "randomise", show=False),
+        bind("m", "switch_preset", show=False),
+        bind("ctrl+s", "save", show=False),
+        bind("ctrl+o", "load", show=False),
+        bind("c", "gradient_check", show=False),
     ]
 
     def __init__(self) -> None:

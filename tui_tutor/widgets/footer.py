@@ -12,7 +12,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.widget import Widget
 
-from ..i18n import key_name
+from .keys import key_label
 
 
 class TutorFooter(Widget, can_focus=False):
@@ -51,8 +51,8 @@ class TutorFooter(Widget, can_focus=False):
         app = self.app
         by_action: dict[str, tuple] = {}
         palette = None
-        for _node, binding, enabled, _tooltip in self.screen.active_bindings.values():
-            entry = (binding.key, app.get_key_display(binding), key_name(app.lang, binding.description), enabled)
+        for node, binding, enabled, _tooltip in self.screen.active_bindings.values():
+            entry = (binding.key, app.get_key_display(binding), key_label(app.lang, node, binding), enabled)
             if binding.key == app.COMMAND_PALETTE_BINDING and app.ENABLE_COMMAND_PALETTE:
                 palette = entry
             elif binding.show:

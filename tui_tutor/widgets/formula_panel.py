@@ -4,8 +4,7 @@ the same with the numbers put in, and the value; the terms in play coloured."""
 from __future__ import annotations
 
 from ..engine.steps import Step
-from ..i18n import tr
-from ..phases import PHASE_TITLES
+from ..i18n import PHASE_TITLES, tr
 from .colours import RESULT_STYLE, style_for
 from .styled_lines import Line, StyledLines
 
