@@ -84,7 +84,9 @@ class WorkbenchPrompts:
                 self._refused(f"library_{err.key}", **err.values)
                 return
             self._last_name = text.strip()
-            self.notify(self.app.tr("saved" if library.kind == "files" else "saved_slot", path=where))
+            in_store = library.kind == "slots"
+            key = "saved_slot" if in_store else "saved"
+            self.notify(self.app.tr(key, path=where))
 
         default = self._last_name or library.default_name
         self.app.push_screen(PromptScreen(self._library_prompt("save"), default), chosen)
@@ -102,7 +104,9 @@ class WorkbenchPrompts:
                 return
             self._last_name = text.strip()
             self._set(Workbench.from_setup(setup))
-            self.notify(self.app.tr("loaded" if library.kind == "files" else "loaded_slot", path=text.strip()))
+            in_store = library.kind == "slots"
+            key = "loaded_slot" if in_store else "loaded"
+            self.notify(self.app.tr(key, path=text.strip()))
 
         names = library.names()
         default = self._last_name or (names[0] if names else library.default_name)
