@@ -20,7 +20,7 @@ from .network import Network, Pass, apply_gradient, backprop, sigmoid_prime
 
 PHASES = ("forward", "cost", "output_delta", "backward", "gradients", "update")
 
-# The general formulas of NOTATION.md, in Unicode; lessons quote these same forms.
+# The general formulas of docs/notation.md, in Unicode; lessons quote these same forms.
 GENERAL = {
     "weighted_input": "zⱼˡ = Σᵢ wⱼᵢˡ aᵢˡ⁻¹ + bⱼˡ",
     "activation": "aⱼˡ = σ(zⱼˡ)",
