@@ -11,6 +11,7 @@ LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
 
 def test_the_import_contracts_are_kept():
+    assert LINT_IMPORTS.exists(), f"{LINT_IMPORTS} is missing: install the test extra, pip install '.[test]'"
     out = subprocess.run([str(LINT_IMPORTS), "--no-cache", "--no-logo", str(ROOT / "pyproject.toml")], cwd=ROOT,
                          capture_output=True, text=True, encoding="utf-8", timeout=120)
     assert out.returncode == 0, out.stdout + out.stderr

@@ -11,10 +11,10 @@ from __future__ import annotations
 import os
 import sys
 
-from .errors import EXIT_USAGE, UsageError, whole_number
+from .errors import EXIT_USAGE, UsageError
 from .parsing import build_parser
 
-__all__ = ["EXIT_USAGE", "UsageError", "build_parser", "main", "whole_number"]
+__all__ = ["EXIT_USAGE", "UsageError", "build_parser", "main"]
 
 
 def _run_command(args) -> int:
