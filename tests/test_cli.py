@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tui_tutor.cli import build_parser, main
+
 ROOT = Path(__file__).resolve().parents[1]
 ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
        "PYTHONIOENCODING": "utf-8"}
@@ -162,11 +164,13 @@ BAD = {
     "image 65": (["gradcheck", "--image", "65"], None, "from 1 to 64"),
     "unknown preset": (["explain", "--preset", "lenet"], None, "invalid choice"),
     "negative epochs": (["train", "--epochs", "-3"], None, "epochs must be 0 or more"),
+    "too many epochs": (["train", "--epochs", "100001"], None, "epochs must be at most 100000"),
     "eta 0": (["explain", "--learning-rate", "0"], None, "positive finite"),
     "eta -1": (["train", "--learning-rate", "-1"], None, "positive finite"),
     "eta nan": (["explain", "--eta", "nan"], None, "positive finite"),
     "eta inf": (["train", "--eta", "inf"], None, "positive finite"),
     "eta abc": (["explain", "--learning-rate", "abc"], None, "must be a number"),
+    "eta two marks": (["explain", "--learning-rate", "0,2.5"], None, "must be a number"),
     "digit alone": (["explain", "--digit", "1"], None, "--digit goes with --pixels"),
     "digit with image": (["explain", "--image", "3", "--digit", "1"], None, "--digit goes with --pixels"),
     "pixels not in the book": (["explain", "--pixels", "000000000000"], None, "--digit"),
@@ -187,3 +191,32 @@ def test_bad_input_is_one_line_and_status_2(tmp_path, args, content, expected):
     assert lines[0].startswith("tui-tutor: error: ")
     assert expected in lines[0]
     assert "Traceback" not in out.stderr
+
+
+@pytest.mark.parametrize("typed", ["0.7", "0,7", "０．７", "０，７", "7e-1", " 0.7 "])
+def test_the_learning_rate_is_read_like_everywhere_in_the_tutor(typed):
+    assert build_parser().parse_args(["explain", "--learning-rate", typed]).learning_rate == 0.7
+
+
+@pytest.mark.parametrize("typed, value", [("100000", 100000), ("０", 0), ("１２", 12), ("+3", 3)])
+def test_epochs_are_whole_numbers_up_to_the_tutors_limit(typed, value):
+    assert build_parser().parse_args(["train", "--epochs", typed]).epochs == value
+
+
+@pytest.mark.parametrize("args, expected", [
+    (["train", "--epochs", "1e3"], "epochs must be a whole number, not '1e3'"),
+    (["train", "--epochs", "1_000"], "epochs must be a whole number"),
+    (["train", "--epochs", "99999999999999999999"], "at most 100000"),
+    (["explain", "--learning-rate", "NaN"], "positive finite"),
+    (["explain", "--learning-rate", "1e999"], "positive finite"),
+    (["lab", "serve", "--idle-timeout", "nan"], "0 (never) or a positive number of seconds"),
+    (["lab", "serve", "--idle-timeout", "1,5x"], "expected a number of seconds"),
+])
+def test_refused_numbers_are_one_line_and_status_2(capsys, args, expected):
+    assert main(args) == 2
+    out = capsys.readouterr()
+    assert out.out == "" and len(out.err.splitlines()) == 1 and expected in out.err, out.err
+
+
+def test_lab_seconds_accept_a_decimal_comma():
+    assert build_parser().parse_args(["lab", "serve", "--idle-timeout", "1,5"]).idle_timeout == 1.5

@@ -2,7 +2,7 @@
 
 After a deliberate change of the UI, look at the differences in snapshot_report.html, then regenerate:
 
-    cd /work/main && /work/venv/bin/python -m pytest tests/test_snapshots.py --snapshot-update
+    .venv/bin/python -m pytest tests/test_snapshots.py --snapshot-update   # from the repository root
 
 Snapshots are only comparable under the pinned Textual (see pyproject.toml).
 """

@@ -1,6 +1,6 @@
 """A fully connected sigmoid network and backpropagation for one input.
 
-Names follow the book's notation (see NOTATION.md): layer 1 is the input
+Names follow the book's notation (see docs/notation.md): layer 1 is the input
 layer, ``weights[k]`` holds w_ji of layer l = k + 2 with shape
 (units of l, units of l − 1), and ``biases[k]`` holds b_j of the same layer.
 

@@ -22,7 +22,7 @@ from .quantities import Ref, value_of
 
 PHASES = ("forward", "cost", "output_delta", "backward", "gradients", "update")
 
-# The general formulas of NOTATION.md, in Unicode; lessons quote these same forms.
+# The general formulas of docs/notation.md, in Unicode; lessons quote these same forms.
 GENERAL = {
     "weighted_input": "zⱼˡ = Σᵢ wⱼᵢˡ aᵢˡ⁻¹ + bⱼˡ",
     "activation": "aⱼˡ = σ(zⱼˡ)",

@@ -13,7 +13,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from ..cli import whole_number
+from ..cli.errors import number, whole_number
 
 EXIT_USAGE = 2
 _SUPPRESS = argparse.SUPPRESS
@@ -25,13 +25,8 @@ _count = whole_number(1, None, "expected a whole number, not {text!r}", "expecte
 
 
 def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of seconds, not {text!r}") from None
-    if not 0 <= value < 10**7:
-        raise argparse.ArgumentTypeError(f"expected 0 (never) or a positive number of seconds, not {text!r}")
-    return value
+    return number(lambda value: 0 <= value < 10**7, "expected a number of seconds, not {text!r}",
+                  "expected 0 (never) or a positive number of seconds, not {text!r}")(text)
 
 
 def _data_dir_option(p: argparse.ArgumentParser) -> None:

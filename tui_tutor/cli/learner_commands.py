@@ -6,11 +6,11 @@ import argparse
 import json
 import sys
 
-from .cli import UsageError
+from .errors import UsageError
 
 
 def cmd_quiz_check(_args: argparse.Namespace) -> int:
-    from .curriculum.quiz import check_bank
+    from ..curriculum.quiz import check_bank
 
     report = check_bank()
     lessons = sorted({lesson for lesson, _ in report.counts})
@@ -29,9 +29,10 @@ def cmd_quiz_check(_args: argparse.Namespace) -> int:
 
 
 def cmd_progress(args: argparse.Namespace) -> int:
-    from .app_entry import open_progress
+    from ..progress import data_dir, default_user, open_store
 
-    store, warning = open_progress(args)
+    user = getattr(args, "user", None) or default_user()
+    store, warning = open_store(data_dir(getattr(args, "data_dir", None)), user)
     if warning:
         print(f"tui-tutor: {warning}", file=sys.stderr)
     if args.reset:
@@ -45,7 +46,7 @@ def cmd_progress(args: argparse.Namespace) -> int:
         store.reset()
         print(f"Progress of {store.user} reset.")
         return 0
-    from .curriculum.quiz import question_ids
+    from ..curriculum.quiz import question_ids
 
     summary = store.summary(question_ids(args.lang or "en"))
     if args.format == "json":
@@ -58,7 +59,7 @@ def cmd_progress(args: argparse.Namespace) -> int:
 
 def format_summary(summary: dict, lang: str = "en") -> str:
     """The summary for people: who, where it is kept, lessons read, and a line a lesson of quiz scores."""
-    from .curriculum.lessons import load_lessons
+    from ..curriculum.lessons import load_lessons
 
     saving = "saved in " + str(summary["database"]) if summary.get("saving") else "NOT being saved"
     read = summary.get("lessons_read") or []

@@ -1,22 +1,14 @@
-"""The command line: argument parsing and dispatch, nothing more.
+"""The command line's arguments: ``build_parser`` and the checks of what was typed.
 
-Every bad input ends in one line on stderr and exit status 2 (``UsageError``).
+Every refusal here is a ``UsageError``: one line on stderr, exit status 2.
 """
 
 from __future__ import annotations
 
 import argparse
-import math
-import os
-import sys
 
-from . import __version__
-
-EXIT_USAGE = 2
-
-
-class UsageError(Exception):
-    """A problem with what the user asked for, reported as one line."""
+from .. import __version__
+from .errors import UsageError, number, whole_number
 
 
 class _Parser(argparse.ArgumentParser):
@@ -24,35 +16,24 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{message} (see {self.prog} --help)")
 
 
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text.replace(",", "."))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"learning rate must be a number, not {text!r}") from None
-    if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"learning rate must be a positive finite number, not {text!r}")
-    return value
-
-
-def whole_number(low: int, high: int | None, not_whole: str, out_of_range: str):
-    """An argparse type: a whole number from ``low`` to ``high`` (None: no top). The messages
-    are templates with ``{text}`` (what was typed) and ``{value}`` (the number read)."""
-
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(not_whole.format(text=text)) from None
-        if value < low or (high is not None and value > high):
-            raise argparse.ArgumentTypeError(out_of_range.format(value=value))
-        return value
-
-    return parse
-
-
-_epochs = whole_number(0, None, "epochs must be a whole number, not {text!r}", "epochs must be 0 or more, not {value}")
+_learning_rate = number(lambda value: value > 0, "learning rate must be a number, not {text!r}",
+                        "learning rate must be a positive finite number, not {text!r}")
 _image = whole_number(1, 64, "image must be a number from 1 to 64, not {text!r}",
                       "image must be from 1 to 64 (the book's numbering), not {value}")
+
+
+_epochs_from_zero = whole_number(0, None, "epochs must be a whole number, not {text!r}",
+                                 "epochs must be 0 or more, not {value}")
+
+
+def _epochs(text: str) -> int:
+    # The limit is read here, not at import: the training module loads numpy, which `--help` does not need.
+    from ..tutor.training_runs import MAX_EPOCHS
+
+    value = _epochs_from_zero(text)
+    if value > MAX_EPOCHS:
+        raise argparse.ArgumentTypeError(f"epochs must be at most {MAX_EPOCHS}, not {value}")
+    return value
 
 
 def _pixels(text: str) -> str:
@@ -90,7 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--digit", type=int, choices=(0, 1),
                    help="the digit the --pixels image shows (sets the target; default: the book's label "
                         "when the pixels match one of its images)")
-    p.add_argument("--learning-rate", "--eta", type=_positive_float, metavar="η", help="the learning rate η")
+    p.add_argument("--learning-rate", "--eta", type=_learning_rate, metavar="η", help="the learning rate η")
     p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
 
     p = sub.add_parser("train", help="full-batch gradient descent on the training images",
@@ -98,7 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    "update) on the book's 64 images or the network file's data.")
     _source(p)
     p.add_argument("--epochs", type=_epochs, metavar="N", help="number of updates (default: 50 for the book)")
-    p.add_argument("--learning-rate", "--eta", type=_positive_float, metavar="η", help="the learning rate η")
+    p.add_argument("--learning-rate", "--eta", type=_learning_rate, metavar="η", help="the learning rate η")
     p.add_argument("--format", choices=("text", "json"), default="text")
 
     p = sub.add_parser("gradcheck", help="backprop gradients beside central differences",
@@ -123,7 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     _progress_options(p)
 
     try:
-        from .lab.cli import add_lab_parser
+        from ..lab.cli import add_lab_parser
     except ImportError:  # the lab needs asyncssh
         pass
     else:
@@ -136,33 +117,3 @@ def _progress_options(p: argparse.ArgumentParser) -> None:
                    help="where progress is saved (default: $TUI_TUTOR_DATA_DIR or the user data folder)")
     p.add_argument("--user", metavar="NAME", default=argparse.SUPPRESS,
                    help="whose progress (default: your login name)")
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    try:
-        args = parser.parse_args(argv)
-        if args.command is None or (args.command == "quiz" and not args.check):
-            from .app_entry import run_app
-
-            return run_app(args)
-        if args.command == "lab":
-            from .lab.cli import run_lab
-
-            return run_lab(args)
-        from . import commands
-
-        return commands.run(args)
-    except UsageError as err:
-        print(f"tui-tutor: error: {err}", file=sys.stderr)
-        return EXIT_USAGE
-    except BrokenPipeError:  # `tui-tutor explain | head` is fine: quiet the final flush too
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
-    except KeyboardInterrupt:
-        print("tui-tutor: interrupted", file=sys.stderr)
-        return 130
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -7,12 +7,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from .engine import export, training
-from .engine.gradcheck import GradientCheck
-from .engine.presets import Setup
-from .engine.steps import Explanation, Step
-from .engine.symbols import number
-from .i18n import PHASE_TITLES
+from ..engine import export, training
+from ..engine.gradcheck import GradientCheck
+from ..engine.presets import Setup
+from ..engine.steps import Explanation, Step
+from ..engine.symbols import number
+from ..i18n import PHASE_TITLES
 
 
 def _console(stderr: bool = False) -> Console:

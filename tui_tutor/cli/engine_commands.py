@@ -9,10 +9,10 @@ from dataclasses import replace
 
 import numpy as np
 
-from .cli import UsageError
-from .engine import export, gradcheck, presets, steps, training
-from .engine.netfile import NetworkFileError, load_setup
-from .engine.presets import Setup
+from ..engine import export, gradcheck, presets, steps, training
+from ..engine.netfile import NetworkFileError, load_setup
+from ..engine.presets import Setup
+from .errors import UsageError
 
 
 def load_source(args: argparse.Namespace) -> Setup:
@@ -105,13 +105,3 @@ def cmd_gradcheck(args: argparse.Namespace) -> int:
         render.print_gradcheck(check)
     return 0 if check.max_relative_difference < 1e-5 else 1
 
-
-def run(args: argparse.Namespace) -> int:
-    from .learner_commands import cmd_progress, cmd_quiz_check
-
-    commands = {"explain": cmd_explain, "train": cmd_train, "gradcheck": cmd_gradcheck, "quiz": cmd_quiz_check,
-                "progress": cmd_progress}
-    try:
-        return commands[args.command](args)
-    except ValueError as err:  # the engine's own checks (shapes) reach the user as one line
-        raise UsageError(str(err)) from None
