@@ -167,6 +167,19 @@ async def test_another_origin_or_host_is_refused_with_403_and_logged_escaped(ser
     assert not server.tutor_pids()
 
 
+async def test_behind_a_proxy_the_public_url_is_the_origin_and_host_allowed(tmp_path):
+    web = WebServer(tmp_path, "--public-url", "https://tutor.example.org")
+    try:
+        web.wait_listening()
+        proxied = {"Host": "tutor.example.org", "Origin": "https://tutor.example.org"}
+        assert await ws_status(web.url, proxied) == 101
+        assert await ws_status(web.url, {**proxied, "Origin": "http://tutor.example.org"}) == 403
+        assert await ws_status(web.url, {**proxied, "Host": "tutor.example.org:8443"}) == 403
+        assert await ws_status(web.url, {"Origin": web.url}) == 101  # the address it listens on, directly
+    finally:
+        web.stop()
+
+
 async def test_the_page_cannot_be_framed_by_another_site(server):
     async with aiohttp.ClientSession() as session, session.get(server.url + "/") as response:
         assert response.status == 200 and "tui-tutor" in await response.text()
@@ -212,17 +225,36 @@ async def test_past_the_session_cap_the_next_browser_is_politely_refused(server)
             await read_until(ws, b"palette")  # any screen's footer: it drew
         async with session.ws_connect(server.url + "/ws", headers=headers) as extra:
             message = await read_until(extra, b"try again")
-            assert f"all {MAX_SESSIONS} tutors are in use".encode() in message
+            assert f"all tutors are in use ({MAX_SESSIONS} at most".encode() in message
         assert len(server.tutor_pids()) == MAX_SESSIONS
 
         await tabs.pop().close()  # one leaves: the next one gets a tutor
         deadline = time.monotonic() + 10
         while True:
             async with session.ws_connect(server.url + "/ws", headers=headers) as ws:
-                if b"tutors are in use" not in await read_until(ws, b"tutors are in use", b"palette"):
+                if b"all tutors are in use" not in await read_until(ws, b"all tutors are in use", b"palette"):
                     break
             assert time.monotonic() < deadline, "the cap was not freed when a tutor left"
             await asyncio.sleep(0.2)
         for ws in tabs:
             await ws.close()
     assert "refused a tutor" in server.log()
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--host", "0.0.0.0"], "give --public-url"),
+    (["--public-url", "ftp://tutor.example.org"], "--public-url must be an http:// or https:// address"),
+    (["--port", "0"], "needs a fixed --port"),
+    (["--max-sessions", "0"], "expected 1 or more"),
+    (["--tutor-memory", "100"], "expected 256 to 1048576 MiB"),
+    (["--tutor-file-size", "lots"], "expected a whole number of MiB, not 'lots'"),
+])
+def test_bad_options_get_one_clear_line_and_no_server(tmp_path, capsys, args, message):
+    from tui_tutor.cli import main
+
+    try:
+        status = main(["lab", "web", "--data-dir", str(tmp_path), *args])
+    except SystemExit as e:  # argparse's own refusals
+        status = e.code
+    err = capsys.readouterr().err
+    assert status == 2 and message in err and "Traceback" not in err

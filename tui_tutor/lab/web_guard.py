@@ -185,8 +185,8 @@ class GuardedServer(Server):
         websocket = web.WebSocketResponse()
         await websocket.prepare(request)
         await websocket.send_bytes(
-            f"\r\n  Sorry: all {self.max_sessions} tutors are in use.\r\n"
-            "  Please try again in a minute (the page's Restart button).\r\n".encode())
+            f"\r\n  Sorry: all tutors are in use ({self.max_sessions} at most at once).\r\n"
+            "  Please try again in a minute, with the Restart button that appears here.\r\n".encode())
         linger = FULL_LINGER_SECONDS if self._lingering < MAX_LINGERING else 0
         self._lingering += 1
         try:
