@@ -29,6 +29,10 @@ def main(argv: list[str]) -> int:
     # Past the file-size limit a write fails (EFBIG) instead of killing the tutor mid-save.
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     os.chdir("/")
+    # The tutor's matrices are tiny; and OpenBLAS reserves address space per thread, one per core,
+    # which on a many-core machine would exceed the memory limit before the tutor has drawn.
+    for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[variable] = "1"
     from ..cli import main as tutor_main
 
     return tutor_main(tutor_args)
