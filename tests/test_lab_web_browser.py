@@ -2,10 +2,12 @@
 draws in the page's terminal, a key reaches it, a tab past the cap reads why it got no tutor, and
 a page from another origin is refused.
 
-Skipped only when Playwright or a Chromium is missing (CI installs both: see .ci/run)."""
+Skipped only when Playwright or a Chromium is missing (CI installs both and sets
+TUI_TUTOR_REQUIRE_BROWSER=1, which turns that skip into a failure)."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import threading
 import time
@@ -14,10 +16,22 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 pytest.importorskip("textual_serve")
-sync_api = pytest.importorskip("playwright.sync_api", reason="needs playwright (pip install playwright)")
+
+
+def _missing(reason: str) -> None:
+    # CI sets TUI_TUTOR_REQUIRE_BROWSER=1, so that a missing browser fails the run instead of skipping.
+    if os.environ.get("TUI_TUTOR_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"TUI_TUTOR_REQUIRE_BROWSER=1 but this test {reason}", pytrace=False)
+    pytest.skip(reason, allow_module_level=True)
+
+
+try:
+    from playwright import sync_api
+except ImportError:
+    _missing("needs playwright (pip install playwright)")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 if CHROMIUM is None:
-    pytest.skip("needs a Chromium on PATH (apt-get install chromium)", allow_module_level=True)
+    _missing("needs a Chromium on PATH (apt-get install chromium)")
 
 from test_lab_web import WebServer
 
