@@ -13,13 +13,14 @@ politely that the class is full.
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import logging
 import unicodedata
 from urllib.parse import urlsplit
 
 from aiohttp import WSMsgType, web
 from textual_serve.server import Server
+
+from .web import is_loopback
 
 log = logging.getLogger("tui-tutor.web")
 
@@ -64,15 +65,11 @@ def clamp_size(width: object, height: object) -> tuple[int, int]:
     return columns, rows
 
 
-def _is_loopback(host: str) -> bool:
-    try:
-        return host == "localhost" or ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def _netloc(host: str, port: int) -> str:
-    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+def _host_name(host_header: str) -> str:
+    """The name in a Host header ("name", "name:port", "[v6]:port"), lower case."""
+    name = host_header.strip().lower()
+    name = name[1:name.find("]")] if name.startswith("[") else name.rsplit(":", 1)[0]
+    return name.rstrip(".")
 
 
 def origin_of(url: str) -> tuple[str, str, int] | None:
@@ -96,17 +93,19 @@ class Allowed:
         origins = {origin_of(public_url)}
         listen = host.strip("[]").lower()
         # A wildcard address listens on the loopback one too, and is no name a browser uses.
-        names = _LOOPBACK_NAMES if listen in ("", "0.0.0.0", "::") or _is_loopback(listen) else (listen,)
+        names = _LOOPBACK_NAMES if listen in ("", "0.0.0.0", "::") or is_loopback(listen) else (listen,)
         origins.update(("http", name, port) for name in names)
         self.origins = {o for o in origins if o is not None}
-        self.hosts = {_netloc(h, p) for _, h, p in self.origins}
-        self.hosts |= {f"[{h}]" if ":" in h else h for s, h, p in self.origins if p == _DEFAULT_PORTS[s]}
+        # Host is checked by name only (a proxy may drop or change the port): it is the name that
+        # a DNS-rebinding page cannot fake. The port matters in Origin, where another local
+        # service's page differs from this one by its port alone.
+        self.host_names = {name for _, name, _ in self.origins}
 
     def problem(self, request: web.Request) -> str | None:
         """Why this request is refused, or None."""
         host = request.headers.get("Host")
-        if host is None or host.lower().rstrip(".") not in self.hosts:
-            return f"Host {for_log(host)!s} is not this server"
+        if host is None or _host_name(host) not in self.host_names:
+            return f"Host {for_log(host)} is not this server"
         origin = request.headers.get("Origin")
         is_websocket = request.headers.get("Upgrade", "").lower() == "websocket"
         if (origin is not None or is_websocket) and (origin is None or origin_of(origin) not in self.origins):
@@ -127,6 +126,8 @@ async def _forbid_framing(request: web.Request, response: web.StreamResponse) ->
 
 
 class GuardedServer(Server):
+    """textual-serve's server, refusing strangers, clamping sizes and capping tutors (see above)."""
+
     def __init__(self, command: str, *, host: str, port: int, public_url: str | None,
                  max_sessions: int, title: str = "tui-tutor") -> None:
         super().__init__(command, host=host, port=port, title=title, public_url=public_url)
