@@ -22,6 +22,10 @@ _SUPPRESS = argparse.SUPPRESS
 _port = whole_number(0, 65535, "port must be a number, not {text!r}",
                      "port must be from 1 to 65535 (0: any free port), not {value}")
 _count = whole_number(1, None, "expected a whole number, not {text!r}", "expected 1 or more, not {value}")
+_memory = whole_number(256, 1 << 20, "expected a whole number of MiB, not {text!r}",
+                       "expected 256 to 1048576 MiB (a tutor needs about 200), not {value}")
+_file_size = whole_number(1, 1 << 20, "expected a whole number of MiB, not {text!r}",
+                          "expected 1 to 1048576 MiB, not {value}")
 
 
 def _seconds(text: str) -> float:
@@ -94,6 +98,12 @@ def add_lab_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--public-url", default=None, help="the address browsers use, if not http://HOST:PORT")
     p.add_argument("--user", dest="web_user", default="web", metavar="NAME",
                    help="whose progress the browser sessions keep (default: web)")
+    p.add_argument("--max-sessions", type=_count, default=16, metavar="N",
+                   help="tutors at once (default 16); the next browser is asked to try again later")
+    p.add_argument("--tutor-memory", type=_memory, default=1024, metavar="MIB",
+                   help="address space of each tutor, in MiB (default 1024)")
+    p.add_argument("--tutor-file-size", type=_file_size, default=64, metavar="MIB",
+                   help="largest file a tutor may write, in MiB (default 64)")
     _data_dir_option(p)
     return lab
 
@@ -130,7 +140,9 @@ def run_lab(args) -> int:
         if args.lab_command == "web":
             from .web import run_web
 
-            return run_web(args.host, args.port, _data_dir(args), args.web_user, args.public_url)
+            return run_web(args.host, args.port, _data_dir(args), args.web_user, args.public_url,
+                           max_sessions=args.max_sessions, memory_mib=args.tutor_memory,
+                           file_size_mib=args.tutor_file_size)
     except AccountError as e:
         return _error(str(e))
     return _error(f"unknown lab command {args.lab_command!r}")
