@@ -9,21 +9,11 @@ resource limits.
 
 from __future__ import annotations
 
-import ipaddress
 import shlex
 import sys
 from pathlib import Path
 
 MIB = 1024 * 1024
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def tutor_command(data_dir: Path, user: str, memory_mib: int = 1024, file_size_mib: int = 64) -> str:
@@ -43,7 +33,7 @@ def run_web(host: str, port: int, data_dir: Path, user: str, public_url: str | N
 
     validate_name(user)
     try:
-        from .web_guard import GuardedServer, origin_of
+        from .web_guard import GuardedServer, is_loopback, origin_of
     except ImportError:
         print("tui-tutor: error: lab web needs textual-serve (pip install 'tui-tutor[lab]')", file=sys.stderr)
         return 1

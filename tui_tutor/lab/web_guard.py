@@ -12,6 +12,8 @@ politely that the class is full.
 
 from __future__ import annotations
 
+import ipaddress
+
 import asyncio
 import logging
 import unicodedata
@@ -20,7 +22,15 @@ from urllib.parse import urlsplit
 from aiohttp import WSMsgType, web
 from textual_serve.server import Server
 
-from .web import is_loopback
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
 
 log = logging.getLogger("tui-tutor.web")
 
