@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import re
 import socket
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -18,7 +20,7 @@ import pytest
 asyncssh = pytest.importorskip("asyncssh")
 pytest.register_assert_rewrite("lab_support")
 
-from lab_support import Term, alive, connect, log_of
+from lab_support import Term, _serve, alive, connect, log_of
 
 from tui_tutor.lab.accounts import Accounts, hash_password
 from tui_tutor.lab.server import LabConfig
@@ -159,3 +161,29 @@ async def test_a_huge_paste_and_a_client_that_stops_reading_leave_the_others_ser
             await (await Term.open(b2)).expect(b"READY")
         assert alive(pid) and b"FLOODED" not in deaf.buffer
         assert rss_kib() - before < 16_000, "the server buffered what the client would not read"
+
+
+async def test_lab_serve_takes_the_limits_as_options(tmp_path, keys):
+    with Accounts(tmp_path).editing() as accounts:
+        accounts.account("alice", create=True).add_keys([keys["alice"].convert_to_public()])
+    proc, port = await asyncio.to_thread(
+        _serve, tmp_path, "--tutor-memory", "512", "--tutor-file-size", "8", "--sessions-per-connection", "1",
+        "--login-timeout", "5")
+    try:
+        where = type("Where", (), {"port": port})()
+        async with connect(where, "alice", keys["alice"]) as conn:
+            term = await Term.open(conn)
+            await term.expect(b"READY")
+            term.send(b"r")
+            assert (await term.expect(rb"LIMITS [^\r]*")).group(0) == b"LIMITS as=536870912 fsize=8388608"
+            with pytest.raises(asyncssh.ChannelOpenError, match="at most 1 sessions on one connection"):
+                await Term.open(conn)
+    finally:
+        proc.terminate()
+        await asyncio.to_thread(proc.wait, 10)
+    assert re.search(r"limits: login within 5 s, .* 1 sessions a connection, .* memory 512 MiB, files 8 MiB",
+                     (tmp_path / "lab.log").read_text())
+    bad = subprocess.run([sys.executable, "-m", "tui_tutor", "lab", "serve", "--tutor-memory", "5"],
+                         capture_output=True, text=True, timeout=30)
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1
+    assert "--tutor-memory: expected 0 (no limit) or 256 MiB or more, not 5" in bad.stderr

@@ -81,7 +81,7 @@ class LabConnection(asyncssh.SSHServer):
                          f"duration={duration(time.monotonic() - self.since)}")
         elif self.tried or exc is not None:
             why = self.problem or (f"no matching key (offered {', '.join(self.offered[:3])})" if self.offered
-                                   else str(exc) if exc else "left before logging in")
+                                   else shown(str(exc), 120) if exc else "left before logging in")
             self.lab.refused(self, why)
             if self.tried and not self.failures and not self.lab.blocked_for(self.addr):
                 self.lab.note_failure(self.addr)  # once a connection; wrong passwords were counted each
