@@ -181,7 +181,7 @@ async def test_lab_serve_takes_the_limits_as_options(tmp_path, keys):
     finally:
         proc.terminate()
         await asyncio.to_thread(proc.wait, 10)
-    assert re.search(r"limits: login within 5 s, .* 1 sessions a connection, .* memory 512 MiB, files 8 MiB",
+    assert re.search(r"limits: 5 s to log in, .* 1 sessions a connection, .* memory 512 MiB, files 8 MiB",
                      (tmp_path / "lab.log").read_text())
     bad = subprocess.run([sys.executable, "-m", "tui_tutor", "lab", "serve", "--tutor-memory", "5"],
                          capture_output=True, text=True, timeout=30)

@@ -137,7 +137,7 @@ class Lab:
         self.log(f"listening on {c.host}:{self.port} host key {self.fingerprint} "
                  f"max sessions {c.max_sessions} guests {'allowed' if c.guest else 'not allowed'}")
         mib = lambda n: f"{n >> 20} MiB" if n else "no limit"  # noqa: E731
-        self.log(f"limits: login within {c.login_timeout:g} s, {c.max_waiting} waiting to log in "
+        self.log(f"limits: {c.login_timeout:g} s to log in, {c.max_waiting} waiting to log in "
                  f"({c.max_waiting_per_address} per address), {c.sessions_per_connection} sessions a connection, "
                  f"{c.sessions_per_user} a user, {c.password_tries} passwords a connection, "
                  f"{c.max_failures} failures per {c.failure_window:g} s block an address {c.block_time:g} s; "
