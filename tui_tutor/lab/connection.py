@@ -141,6 +141,8 @@ class LabConnection(asyncssh.SSHServer):
         else:
             self.problem = "wrong password" if stored else "unknown user or no password set"
             self.failures += 1
+            self.lab.log(f"failed password user={shown(username, 40, spaces=False)} from={self.addr} "
+                         f"(try {self.password_tries} on this connection)")
         return ok
 
     def kbdint_auth_supported(self) -> bool:
