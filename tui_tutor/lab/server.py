@@ -24,12 +24,12 @@ import asyncssh
 
 from .accounts import Accounts
 from .channel import LabSession, tutor_env
+from .confine import TutorLimits, make_run_dir
 from .connection import LabConnection
 from .escape import shown
 from .hostkey import host_fingerprint, load_or_create_host_key
 from .names import AccountError
 from .prefork import Zygote, zygote_target
-from .confine import TutorLimits, make_run_dir
 
 LOG_FILE = "lab.log"
 
@@ -136,7 +136,7 @@ class Lab:
                 self.zygote = None
         self.log(f"listening on {c.host}:{self.port} host key {self.fingerprint} "
                  f"max sessions {c.max_sessions} guests {'allowed' if c.guest else 'not allowed'}")
-        mib = lambda n: f"{n >> 20} MiB" if n else "no limit"  # noqa: E731
+        mib = lambda n: f"{n >> 20} MiB" if n else "no limit"
         self.log(f"limits: {c.login_timeout:g} s to log in, {c.max_waiting} waiting to log in "
                  f"({c.max_waiting_per_address} per address), {c.sessions_per_connection} sessions a connection, "
                  f"{c.sessions_per_user} a user, {c.password_tries} passwords a connection, "
