@@ -9,7 +9,9 @@ spawned.
 from __future__ import annotations
 
 import asyncio
+import os
 import re
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -153,3 +155,34 @@ async def test_a_numpy_py_saved_in_the_tutors_folder_or_home_does_not_break_the_
     assert "planted" not in log_of(lab)
     assert f"via={'zygote' if zygote else 'spawn'}" in log_of(lab)
     assert not any(lab.run_dir.iterdir()) and lab.run_dir.stat().st_mode & 0o222 == 0  # where they run now
+
+
+@pytest.mark.skipif(shutil.which("ssh") is None, reason="OpenSSH's client is not installed")
+async def test_openssh_setenv_reaches_the_spawned_tutor_only_as_a_locale(make_lab, keys, tmp_path):
+    lab = await make_lab(zygote=False)  # a spawned tutor's /proc environ is its real environment
+    key_file = tmp_path / "id_alice"
+    key_file.write_bytes(keys["alice"].export_private_key())
+    key_file.chmod(0o600)
+    setenv = "LD_PRELOAD=libhostile.so PYTHONPATH=/hostile HOME=/hostile TUI_TUTOR_DATA_DIR=/hostile LC_ALL=de_DE.UTF-8"
+    proc = await asyncio.create_subprocess_exec(
+        "ssh", "-F", "/dev/null", "-p", str(lab.port), "-i", str(key_file), "-tt", "-o", "BatchMode=yes",
+        "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "IdentitiesOnly=yes",
+        "-o", "IdentityAgent=none", "-o", "LogLevel=ERROR", "-o", f"SetEnv={setenv}", "alice@127.0.0.1",
+        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        env={**os.environ, "TERM": "xterm-256color"})
+    out = b""
+    try:
+        async with asyncio.timeout(15):
+            while not (match := re.search(rb"READY [^\r]*pid=(\d+)", out)):
+                chunk = await proc.stdout.read(4096)
+                assert chunk, out + await proc.stderr.read()
+                out += chunk
+            real = environ_of(int(match.group(1)))
+            proc.stdin.write(b"q")
+            await proc.wait()
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+    assert set(real) <= ALLOWED | {"LC_ALL"} and real["LC_ALL"] == "de_DE.UTF-8", real
+    assert not any("hostile" in v for v in real.values()), real
