@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import re
 import socket
 import subprocess
@@ -51,7 +52,7 @@ class Lab:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "tui_tutor", "lab", "serve", "--port", "0", "--data-dir", str(data), *options],
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=trap,
-            env={"PATH": "/usr/bin:/bin", "HOME": str(trap), "PYTHONPATH": str(ROOT)})
+            env={"PATH": os.environ.get("PATH", os.defpath), "HOME": str(trap), "PYTHONPATH": str(ROOT)})
         self.port = int(re.search(r"port (\d+)", self.proc.stdout.readline()).group(1))
 
     def log(self) -> str:
