@@ -21,7 +21,8 @@ pytest.register_assert_rewrite("lab_support")
 
 from lab_support import Term, _free_port, connect
 
-from tui_tutor.lab.session import _LAUNCHER, set_window_size
+from tui_tutor.lab.confine import LAUNCHER, PACKAGE_ROOT
+from tui_tutor.lab.session import set_window_size
 from tui_tutor.progress import open_store
 
 pytest_plugins = ["lab_support"]  # the fixtures: keys, make_lab, lab
@@ -36,8 +37,8 @@ class PtyTutor:
         env = {"PATH": os.environ.get("PATH", ""), "HOME": str(data_dir), "TERM": "xterm-256color",
                "LANG": "C.UTF-8", "PYTHONUTF8": "1"}
         self.proc = subprocess.Popen(
-            [sys.executable, "-c", _LAUNCHER, sys.executable, "-m", "tui_tutor", "--lab", "--user", user,
-             "--data-dir", str(data_dir)], stdin=slave, stdout=slave, stderr=slave, env=env,
+            [sys.executable, "-I", "-c", LAUNCHER, "0", "0", PACKAGE_ROOT, "module", "tui_tutor", "--lab",
+             "--user", user, "--data-dir", str(data_dir)], stdin=slave, stdout=slave, stderr=slave, env=env,
             start_new_session=True)
         os.close(slave)
         self.output = b""

@@ -2,7 +2,8 @@
 
 Bytes pass unchanged both ways (the channel is binary); the client's pty
 request gives the terminal type and size, window changes resize the tutor's
-pty. Only an interactive shell with a pty is served: exec requests and
+pty; every size is clamped to what a screen can show (``clamp_size``), since a
+tutor keeps a buffer per cell. Only an interactive shell with a pty is served: exec requests and
 subsystems (sftp) are refused, a session without a pty is told why and closed.
 When the tutor ends badly, or the lab ends it (idle, shutdown), the client's
 terminal is put back in order (``RESET``) and told in one line.
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING
 
 import asyncssh
 
+from .escape import shown
 from .session import TutorProcess
 
 if TYPE_CHECKING:
@@ -41,7 +43,16 @@ _LOCALE = re.compile(r"([A-Za-z]{2,3}(?:_[A-Za-z]{2})?)(?:\.[A-Za-z0-9-]+)?(@[A-
 _ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b.")
 UNKNOWN = "ended (exit status unknown)"
 _QUIT_CODES = {0, 130, -signal.SIGINT}  # the learner quit (or pressed Ctrl+C before the app took the keys)
-_PASSED_ENV = ("PATH", "HOME", "PYTHONPATH", "TMPDIR", "TZ")
+_PASSED_ENV = ("PATH", "TZ")  # of the server's; nothing of the client's but its language and terminal
+MIN_SIZE, MAX_SIZE = (20, 5), (500, 200)  # columns, rows
+MAX_PIXELS = 16384
+
+
+def clamp_size(cols: int, rows: int, xpixels: int = 0, ypixels: int = 0) -> tuple[int, int, int, int]:
+    """A terminal size a screen can show: 0x0 and 65535x65535 come to MIN_SIZE and MAX_SIZE."""
+    cols = min(max(int(cols), MIN_SIZE[0]), MAX_SIZE[0])
+    rows = min(max(int(rows), MIN_SIZE[1]), MAX_SIZE[1])
+    return cols, rows, min(max(int(xpixels), 0), MAX_PIXELS), min(max(int(ypixels), 0), MAX_PIXELS)
 
 
 def _utf8_locale(value: str) -> str | None:
@@ -52,20 +63,26 @@ def _utf8_locale(value: str) -> str | None:
     return f"{match.group(1)}.UTF-8{match.group(2) or ''}" if match else None
 
 
-def tutor_env(term: str | None, client_env: dict[str, str]) -> dict[str, str]:
-    """The tutor's environment: the client's TERM, a UTF-8 locale (the client's language if it sent one),
-    COLORTERM=truecolor when the client's terminal says it has true colour. Nothing else of the client's
-    and little of the server's; never COLUMNS/LINES (the pty's size is the truth)."""
+def tutor_env(term: str | None, client_env: dict[str, str], home: str = "/") -> dict[str, str]:
+    """The tutor's environment, built from an allowlist: the client's TERM if it looks like one, a UTF-8
+    locale (the client's language if it sent one), COLORTERM=truecolor when the client's terminal says it
+    has true colour; the server's PATH and TZ; HOME the lab's read-only folder. Nothing else of the client's
+    (LD_PRELOAD, PYTHON*, HOME, ...); never COLUMNS/LINES (the pty's size is the truth)."""
     env = {k: os.environ[k] for k in _PASSED_ENV if k in os.environ}
+    env.setdefault("PATH", os.defpath)
+    env["HOME"] = home
     env["TERM"] = term if term and _TERM.fullmatch(term) else "xterm-256color"
     env["LANG"] = "C.UTF-8"
     env["PYTHONUTF8"] = "1"
     for key, value in client_env.items():
-        if key == "LANG" or key.startswith("LC_") and re.fullmatch(r"LC_[A-Z]{1,16}", key):
-            locale = _utf8_locale(str(value))
+        if not isinstance(key, str) or not isinstance(value, str):
+            continue  # asyncssh gives bytes for what is not UTF-8
+        if key == "LANG" or re.fullmatch(r"LC_[A-Z]{1,16}", key):
+            locale = _utf8_locale(value)
             if locale:
                 env[key] = locale
-    colorterm = str(client_env.get("COLORTERM", "")).lower()
+    colorterm = client_env.get("COLORTERM", "")
+    colorterm = colorterm.lower() if isinstance(colorterm, str) else ""
     if colorterm in ("truecolor", "24bit") or any(w in env["TERM"] for w in ("direct", "truecolor")):
         env["COLORTERM"] = "truecolor"
     return env
@@ -82,7 +99,7 @@ def last_line(output: bytes) -> str:
     """The last line of text in some terminal output (for the log), escape sequences removed."""
     text = _ANSI.sub("", output.decode("utf-8", "replace")).replace("\r", "\n")
     lines = [line.strip() for line in text.split("\n") if line.strip()]
-    return lines[-1][:200] if lines else ""
+    return shown(lines[-1], 200) if lines else ""
 
 
 def duration(seconds: float) -> str:
@@ -114,18 +131,18 @@ class LabSession(asyncssh.SSHServerSession):
     def pty_requested(self, term_type, term_size, term_modes) -> bool:
         self.term = term_type or "xterm-256color"
         width, height, xpixels, ypixels = term_size
-        self.size = (width or 80, height or 24, xpixels, ypixels)  # 0: the client does not know
+        self.size = clamp_size(width or 80, height or 24, xpixels, ypixels)  # 0: the client does not know
         return True
 
     def shell_requested(self) -> bool:
         return True
 
     def exec_requested(self, command: str) -> bool:
-        self.lab.refused(self.owner, f"exec request ({command[:60]!r})")
+        self.lab.refused(self.owner, f"exec request ('{shown(command, 60)}')")
         return False
 
     def subsystem_requested(self, subsystem: str) -> bool:
-        self.lab.refused(self.owner, f"subsystem request ({subsystem[:30]})")
+        self.lab.refused(self.owner, f"subsystem request ({shown(subsystem, 30)})")
         return False
 
     def session_started(self) -> None:
@@ -139,11 +156,9 @@ class LabSession(asyncssh.SSHServerSession):
             self._early += data
 
     def terminal_size_changed(self, width: int, height: int, pixwidth: int, pixheight: int) -> None:
-        if not (width and height):
-            return
-        self.size = (width, height, pixwidth, pixheight)
+        self.size = clamp_size(width, height, pixwidth, pixheight)
         if self.tutor is not None:
-            self.tutor.resize(width, height, pixwidth, pixheight)
+            self.tutor.resize(*self.size)
 
     def eof_received(self) -> bool:
         self.end("eof")  # nothing more can be typed
@@ -162,6 +177,7 @@ class LabSession(asyncssh.SSHServerSession):
 
     def connection_lost(self, exc) -> None:
         self._open = False
+        self.owner.channels.discard(self)
         self.end("dropped")
 
     # Running the tutor
@@ -215,9 +231,9 @@ class LabSession(asyncssh.SSHServerSession):
         if self.end_reason is not None:  # the client has gone already
             return
         argv = [*lab.config.tutor_command, "--data-dir", str(lab.config.data_dir), "--user", owner.name, "--lab"]
-        env = tutor_env(self.term, dict(self.chan.get_environment()))
+        env = lab.tutor_env(self.term, dict(self.chan.get_environment()))
         try:
-            self.tutor = TutorProcess(argv, env, self.size, self._write, lab.zygote)
+            self.tutor = TutorProcess(argv, env, self.size, self._write, lab.zygote, lab.limits)
             await self.tutor.start()
         except OSError as e:
             if lab.closing:  # it was waiting for the zygote when the lab began to stop
@@ -243,7 +259,7 @@ class LabSession(asyncssh.SSHServerSession):
             why = f"exit status {code}" if code >= 0 else f"signal {_signal_name(-code)}"
             reason = f"crash ({why})"
             lab.log(f"crash user={owner.name} from={owner.addr} pid={self.tutor.pid} {why} "
-                    f"last output: {last_line(bytes(self.tutor.tail))!r}")
+                    f"last output: '{last_line(bytes(self.tutor.tail))}'")
             self._say(CRASHED.format(why=why), reset=True)
         elif reason == "idle":
             minutes = lab.config.idle_timeout / 60

@@ -28,6 +28,19 @@ _file_size = whole_number(1, 1 << 20, "expected a whole number of MiB, not {text
                           "expected 1 to 1048576 MiB, not {value}")
 
 
+def _mib(least: int):
+    """An argparse type: a size in MiB, 0 (no limit) or at least ``least``."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number of MiB, not {text!r}") from None
+        if value != 0 and not least <= value <= 1 << 30:
+            raise argparse.ArgumentTypeError(f"expected 0 (no limit) or {least} MiB or more, not {value}")
+        return value
+    return parse
+
+
 def _seconds(text: str) -> float:
     return number(lambda value: 0 <= value < 10**7, "expected a number of seconds, not {text!r}",
                   "expected 0 (never) or a positive number of seconds, not {text!r}")(text)
@@ -58,8 +71,22 @@ def add_lab_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--max-sessions", type=_count, default=64, metavar="N", help="sessions at once (default 64)")
     p.add_argument("--idle-timeout", type=_seconds, default=1800, metavar="SECONDS",
                    help="end a session after this long without a key pressed (default 1800; 0: never)")
-    p.add_argument("--login-timeout", type=_seconds, default=60, metavar="SECONDS",
-                   help="time allowed to log in (default 60)")
+    p.add_argument("--login-timeout", type=_seconds, default=20, metavar="SECONDS",
+                   help="time allowed to log in, from the connection on (default 20)")
+    g = p.add_argument_group("limits", "what one client, address or student may take of the lab")
+    g.add_argument("--max-waiting", type=_count, default=128, metavar="N",
+                   help="connections not logged in yet, in all (default 128); when full, the oldest that "
+                        "has not begun to log in is dropped for a new one")
+    g.add_argument("--max-waiting-per-address", type=_count, default=32, metavar="N",
+                   help="the same from one address (default 32; a class behind NAT shares one)")
+    g.add_argument("--sessions-per-connection", type=_count, default=2, metavar="N", help="default 2")
+    g.add_argument("--sessions-per-user", type=_count, default=3, metavar="N", help="default 3")
+    g.add_argument("--password-tries", type=_count, default=3, metavar="N",
+                   help="passwords one connection may try (default 3)")
+    g.add_argument("--tutor-memory", type=_mib(256), default=1024, metavar="MIB",
+                   help="each tutor's address space (default 1024; 0: no limit)")
+    g.add_argument("--tutor-file-size", type=_mib(1), default=64, metavar="MIB",
+                   help="the largest file a tutor may write (default 64; 0: no limit)")
     p.add_argument("--no-zygote", dest="zygote", action="store_false",
                    help="start each tutor from nothing (slower, more memory) instead of forking it from "
                         "one loaded copy")
@@ -155,7 +182,11 @@ def _serve(args) -> int:
 
     config = LabConfig(data_dir=_data_dir(args), host=args.host, port=args.port, guest=args.guest,
                        max_sessions=args.max_sessions, idle_timeout=args.idle_timeout,
-                       login_timeout=args.login_timeout, zygote=args.zygote)
+                       login_timeout=args.login_timeout, zygote=args.zygote, max_waiting=args.max_waiting,
+                       max_waiting_per_address=args.max_waiting_per_address,
+                       sessions_per_connection=args.sessions_per_connection,
+                       sessions_per_user=args.sessions_per_user, password_tries=args.password_tries,
+                       tutor_memory=args.tutor_memory << 20, tutor_file_size=args.tutor_file_size << 20)
     if args.tutor_command:
         config.tutor_command = shlex.split(args.tutor_command)
 

@@ -3,9 +3,14 @@
 Public-key login against the class list; password login for students given a
 password; with ``--guest``, anyone may log in by keyboard-interactive under a
 name they type (kept as guest-NAME). Failed logins are counted per address
-(``Lab.note_failure``); a blocked address is told so and disconnected.
-TCP and Unix forwarding, both ways, are refused here; exec and subsystems in
-``channel``.
+(``Lab.note_failure``); a blocked address is told so and disconnected. A
+password is counted before it is checked, so concurrent guesses cannot outrun
+the count, and a connection gets ``password_tries`` of them. Connections not
+logged in yet are bounded per address and in all (``Lab.admit``); a logged-in
+connection may open ``sessions_per_connection`` session channels, a user
+``sessions_per_user``. TCP and Unix forwarding, both ways, are refused here;
+exec and subsystems in ``channel``. Every string the client chose goes to the
+log through ``shown``.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import asyncssh
 
 from .accounts import fingerprint, verify_password
 from .channel import LabSession, duration
+from .escape import shown
 from .names import GUEST_PREFIX, is_valid_name
 
 if TYPE_CHECKING:
@@ -38,26 +44,44 @@ class LabConnection(asyncssh.SSHServer):
         self.authed = self.tried = False
         self.since = time.monotonic()
         self._guest_tries = 0
+        self.password_tries = 0
+        self.channels: set[LabSession] = set()  # session channels open on this connection
+        self.dropped = False  # for a newer connection, before it began to log in
         self.failures = 0  # failed attempts counted while connected
 
     def connection_made(self, conn) -> None:
         self.conn = conn
         peer = conn.get_extra_info("peername") or ("?", 0)
         self.addr = str(peer[0])
-        if len(self.lab.connections) >= 2 * self.lab.config.max_sessions + 32:  # a flood, not a class
-            self.lab.refused(self, "too many connections")
+        if len(self.lab.connections) >= 2 * self.lab.config.max_sessions + 32 or not self.lab.admit(self):
+            if len(self.lab.connections) >= 2 * self.lab.config.max_sessions + 32:  # a flood, not a class
+                self.lab.log_seldom("too many", f"refused from={self.addr} why=too many connections")
+            self.dropped = True
             asyncio.get_running_loop().call_soon(conn.abort)
             return
         self.lab.connections.add(self)
 
+    def drop(self) -> None:
+        """Closed by the lab to make room (see ``Lab.admit``)."""
+        self.dropped = True
+        self.lab.connections.discard(self)
+        if self.conn is not None:
+            self.conn.abort()
+
     def connection_lost(self, exc) -> None:
         self.lab.connections.discard(self)
+        if self.dropped:
+            return  # logged (seldom) when it was dropped or refused
+        if not self.tried and not self.authed:  # never sent a user name: a port scan, or a flood
+            self.lab.log_seldom("silent", f"refused user=- from={self.addr} why="
+                                          f"{shown(str(exc) if exc else 'left before logging in')}")
+            return
         if self.authed:
             self.lab.log(f"logout user={self.name} from={self.addr} key={self.key_fp or '-'} "
                          f"duration={duration(time.monotonic() - self.since)}")
         elif self.tried or exc is not None:
             why = self.problem or (f"no matching key (offered {', '.join(self.offered[:3])})" if self.offered
-                                   else str(exc) if exc else "left before logging in")
+                                   else shown(str(exc), 120) if exc else "left before logging in")
             self.lab.refused(self, why)
             if self.tried and not self.failures and not self.lab.blocked_for(self.addr):
                 self.lab.note_failure(self.addr)  # once a connection; wrong passwords were counted each
@@ -99,22 +123,34 @@ class LabConnection(asyncssh.SSHServer):
         return self.lab.accounts.any_password()
 
     async def validate_password(self, username: str, password: str) -> bool:
-        if self.lab.blocked_for(self.addr):
+        if self.password_tries >= self.lab.config.password_tries:
+            self.problem = f"more than {self.lab.config.password_tries} passwords on one connection"
             return False
-        stored = self.lab.accounts.password_hash(username)
-        ok = await asyncio.get_running_loop().run_in_executor(None, verify_password, password, stored)
+        if not self.lab.begin_password_check(self.addr):  # blocked, or as many being checked as may fail
+            self.problem = "too many failed logins from this address"
+            return False
+        self.password_tries += 1
+        ok, stored = False, None
+        try:
+            stored = self.lab.accounts.password_hash(username)
+            ok = await asyncio.get_running_loop().run_in_executor(None, verify_password, password, stored)
+        finally:
+            self.lab.end_password_check(self.addr, ok)
         if ok:
             self.name, self.method, self.problem = username, "password", ""
         else:
             self.problem = "wrong password" if stored else "unknown user or no password set"
             self.failures += 1
-            self.lab.note_failure(self.addr)
+            self.lab.log(f"failed password user={shown(username, 40, spaces=False)} from={self.addr} "
+                         f"(try {self.password_tries} on this connection)")
         return ok
 
     def kbdint_auth_supported(self) -> bool:
         return self.lab.config.guest  # only guests are asked anything; passwords go by "password"
 
     def get_kbdint_challenge(self, username: str, lang: str, submethods: str):
+        if self._guest_tries >= 3:
+            raise asyncssh.PermissionDenied("three names that won't do")
         if username in self.lab.accounts.users or self.lab.blocked_for(self.addr):
             return False  # a registered name logs in with its key or password
         return self._guest_prompt(username, "")
@@ -131,30 +167,40 @@ class LabConnection(asyncssh.SSHServer):
             self.name, self.method, self.problem = GUEST_PREFIX + typed, "guest", ""
             return True
         self._guest_tries += 1
-        self.problem = f"bad guest name {typed[:40]!r}"
+        self.problem = f"bad guest name '{shown(typed, 40)}'"
         if self._guest_tries >= 3:
             return False
-        return self._guest_prompt(username, f"{typed[:40]!r} won't do: use letters, digits, . _ - (up to 26).")
+        return self._guest_prompt(username, f"{shown(typed, 40)!r} won't do: use letters, digits, . _ - (up to 26).")
 
     # Sessions and everything else
 
     def session_requested(self):
-        return LabSession(self)
+        config, why = self.lab.config, ""
+        if len(self.channels) >= config.sessions_per_connection:
+            why = f"at most {config.sessions_per_connection} sessions on one connection"
+        elif self.lab.channels_of(self.name) >= config.sessions_per_user:
+            why = f"at most {config.sessions_per_user} sessions for one user"
+        if why:
+            self.lab.refused(self, f"session ({why})")
+            raise asyncssh.ChannelOpenError(asyncssh.OPEN_ADMINISTRATIVELY_PROHIBITED, f"tui-tutor lab: {why}")
+        session = LabSession(self)
+        self.channels.add(session)
+        return session
 
     def connection_requested(self, dest_host, dest_port, orig_host, orig_port):
-        self.lab.refused(self, f"port forwarding to {dest_host}:{dest_port}")
+        self.lab.refused(self, f"port forwarding to {shown(dest_host, 60)}:{dest_port}")
         return False
 
     def server_requested(self, listen_host, listen_port):
-        self.lab.refused(self, f"remote port forwarding from {listen_host}:{listen_port}")
+        self.lab.refused(self, f"remote port forwarding from {shown(listen_host, 60)}:{listen_port}")
         return False
 
     def unix_connection_requested(self, dest_path):
-        self.lab.refused(self, "Unix socket forwarding")
+        self.lab.refused(self, f"Unix socket forwarding to {shown(dest_path, 60)}")
         return False
 
     def unix_server_requested(self, listen_path):
-        self.lab.refused(self, "remote Unix socket forwarding")
+        self.lab.refused(self, f"remote Unix socket forwarding from {shown(listen_path, 60)}")
         return False
 
 

@@ -20,7 +20,12 @@ import socket
 import subprocess
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+from .confine import PACKAGE_ROOT, ZYGOTE_BOOT
+
+if TYPE_CHECKING:
+    from .confine import TutorLimits
 
 _MAX_MESSAGE = 1 << 16
 
@@ -69,7 +74,7 @@ class Zygote:
         self._loop = asyncio.get_running_loop()
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         try:
-            argv = [sys.executable, "-m", "tui_tutor.lab.zygote", str(theirs.fileno())]
+            argv = [sys.executable, "-I", "-X", "utf8", "-c", ZYGOTE_BOOT, PACKAGE_ROOT, str(theirs.fileno())]
             self._proc = subprocess.Popen(argv + ["--preload"] * self.preload, pass_fds=(theirs.fileno(),),
                                           stdin=subprocess.DEVNULL, env=self.env, cwd=self.cwd)
         except BaseException:
@@ -83,13 +88,14 @@ class Zygote:
         self._loop.add_reader(ours, self._readable)
 
     async def spawn(self, target: tuple[str, str, list[str]], env: Mapping[str, str], cwd: str, slave: int,
-                    watcher: Watcher) -> int:
+                    watcher: Watcher, limits: TutorLimits | None = None) -> int:
         """Asks for a tutor on the pty ``slave``; its pid. Raises ZygoteError if the zygote cannot."""
         if not self.alive:
             raise ZygoteError("the zygote is not running")
         kind, name, args = target
         request = {"op": "spawn", "id": next(self._ids), "run": [kind, name], "argv": list(args),
-                   "env": dict(env), "cwd": cwd}
+                   "env": dict(env), "cwd": cwd,
+                   "limits": [limits.memory, limits.file_size] if limits is not None else [0, 0]}
         future = self._loop.create_future()
         self._pending[request["id"]] = (future, watcher)
         try:

@@ -24,11 +24,12 @@ import asyncssh
 
 from .accounts import Accounts
 from .channel import LabSession, tutor_env
+from .confine import TutorLimits, make_run_dir
 from .connection import LabConnection
+from .escape import shown
 from .hostkey import host_fingerprint, load_or_create_host_key
 from .names import AccountError
 from .prefork import Zygote, zygote_target
-from .session import home
 
 LOG_FILE = "lab.log"
 
@@ -41,7 +42,14 @@ class LabConfig:
     guest: bool = False
     max_sessions: int = 64
     idle_timeout: float = 1800.0  # seconds without input from the client; 0: never
-    login_timeout: float = 60.0
+    login_timeout: float = 20.0  # from the TCP connection to logged in
+    max_waiting: int = 128  # connections not yet logged in, in all ...
+    max_waiting_per_address: int = 32  # ... and from one address (a class behind NAT shares one)
+    sessions_per_connection: int = 2
+    sessions_per_user: int = 3
+    password_tries: int = 3  # password attempts on one connection
+    tutor_memory: int = 1 << 30  # each tutor's address space (RLIMIT_AS), bytes; 0: no limit
+    tutor_file_size: int = 64 << 20  # the largest file a tutor may write (RLIMIT_FSIZE), bytes; 0: no limit
     tutor_command: list[str] = field(default_factory=lambda: [sys.executable, "-m", "tui_tutor"])
     """The tutor, before its arguments (``--data-dir DIR --user NAME --lab`` are added)."""
     max_failures: int = 5  # failed logins from one address within failure_window ...
@@ -75,7 +83,12 @@ class Lab:
             self.log(f"made a new host key {self.fingerprint}")
         if warning:
             self.log(f"warning: {warning}")
+        self.run_dir = make_run_dir(config.data_dir)  # the tutors' folder and HOME: empty, read-only
+        self.limits = TutorLimits(config.tutor_memory, config.tutor_file_size)
         self.connections: set[LabConnection] = set()
+        self.passwords_checked = 0  # password attempts evaluated (each costs an scrypt)
+        self._password_checks: dict[str, int] = {}  # per address, being evaluated now
+        self._quiet: dict[str, tuple[float, int]] = {}  # log lines held back in a flood: when last, how many
         self.sessions: set[LabSession] = set()
         self._failures: dict[str, deque[float]] = {}
         self._blocked: dict[str, float] = {}
@@ -88,6 +101,20 @@ class Lab:
     def log(self, line: str) -> None:
         self.logger.info(line)
 
+    def log_seldom(self, kind: str, line: str, every: float = 10.0) -> None:
+        """Logs ``line`` unless a line of this ``kind`` was logged in the last ``every`` seconds
+        (then it is counted, and the count is told with the next one): a flood cannot flood the log."""
+        now = time.monotonic()
+        last, held = self._quiet.get(kind, (-every, 0))
+        if now - last < every:
+            self._quiet[kind] = (last, held + 1)
+            return
+        self._quiet[kind] = (now, 0)
+        self.log(line + (f" (and {held} more like it in the last {now - last:.0f} s)" if held else ""))
+
+    def tutor_env(self, term: str | None, client_env) -> dict[str, str]:
+        return tutor_env(term, client_env, home=str(self.run_dir))
+
     async def start(self) -> None:
         logging.getLogger("asyncssh").setLevel(logging.WARNING)
         c = self.config
@@ -99,8 +126,9 @@ class Lab:
         self.port = self._server.get_port()
         target = zygote_target(c.tutor_command) if c.zygote else None
         if target is not None:
-            env = tutor_env(None, {})  # what the tutors get, less the client's terminal and language
-            self.zygote = Zygote(env, home(env), preload=target[:2] == ("module", "tui_tutor"), log=self.log)
+            env = self.tutor_env(None, {})  # what the tutors get, less the client's terminal and language
+            self.zygote = Zygote(env, str(self.run_dir), preload=target[:2] == ("module", "tui_tutor"),
+                                 log=self.log)
             try:
                 self.zygote.start()
             except OSError as e:
@@ -108,6 +136,12 @@ class Lab:
                 self.zygote = None
         self.log(f"listening on {c.host}:{self.port} host key {self.fingerprint} "
                  f"max sessions {c.max_sessions} guests {'allowed' if c.guest else 'not allowed'}")
+        mib = lambda n: f"{n >> 20} MiB" if n else "no limit"
+        self.log(f"limits: {c.login_timeout:g} s to log in, {c.max_waiting} waiting to log in "
+                 f"({c.max_waiting_per_address} per address), {c.sessions_per_connection} sessions a connection, "
+                 f"{c.sessions_per_user} a user, {c.password_tries} passwords a connection, "
+                 f"{c.max_failures} failures per {c.failure_window:g} s block an address {c.block_time:g} s; "
+                 f"each tutor: memory {mib(c.tutor_memory)}, files {mib(c.tutor_file_size)}")
         if c.idle_timeout:
             self._idle_task = asyncio.get_running_loop().create_task(self._watch_idle())
 
@@ -167,7 +201,58 @@ class Lab:
         self.sessions.discard(session)
 
     def refused(self, conn: LabConnection, why: str) -> None:
-        self.log(f"refused user={conn.name or conn.user or '-'} from={conn.addr} why={why}")
+        """``why`` must have every client string in it through ``shown`` already."""
+        self.log(f"refused user={shown(conn.name or conn.user or '-', 40, spaces=False)} from={conn.addr} "
+                 f"why={why}")
+
+    def admit(self, conn: LabConnection) -> bool:
+        """Room for ``conn`` among the connections not logged in yet, per address and in all. When full, the
+        oldest that has not even begun to log in (a flood's idle socket, not a student typing) is dropped for
+        it; if every one has begun, ``conn`` is refused. Logged-in connections are not counted."""
+        waiting = [c for c in self.connections if not c.authed and c is not conn]
+        same = [c for c in waiting if c.addr == conn.addr]
+        for crowd, cap, where in ((same, self.config.max_waiting_per_address, f"from {conn.addr}"),
+                                  (waiting, self.config.max_waiting, "in all")):
+            if len(crowd) < cap:
+                continue
+            idle = [c for c in crowd if not c.tried]
+            if not idle:
+                self.log_seldom(f"full {where}", f"refused from={conn.addr} why={cap} connections {where} "
+                                                 f"logging in already")
+                return False
+            oldest = min(idle, key=lambda c: c.since)
+            self.log_seldom(f"drop {where}", f"dropped from={oldest.addr} why=a connection that had not begun "
+                                             f"to log in, for a new one ({cap} waiting {where})")
+            oldest.drop()
+            crowd.remove(oldest)
+            if oldest in waiting:
+                waiting.remove(oldest)
+        return True
+
+    def channels_of(self, name: str) -> int:
+        return sum(len(c.channels) for c in self.connections if c.authed and c.name == name)
+
+    def begin_password_check(self, addr: str) -> bool:
+        """May a password from ``addr`` be checked now? Those being checked count as failures already, so
+        a burst of concurrent guesses gets no more evaluated than ``max_failures``. ``end_password_check``
+        after."""
+        now = time.monotonic()
+        recent = sum(1 for t in self._failures.get(addr, ()) if t >= now - self.config.failure_window)
+        checking = self._password_checks.get(addr, 0)
+        if self.blocked_for(addr) or recent + checking >= self.config.max_failures:
+            return False
+        self._password_checks[addr] = checking + 1
+        self.passwords_checked += 1
+        return True
+
+    def end_password_check(self, addr: str, ok: bool) -> None:
+        left = self._password_checks.get(addr, 1) - 1
+        if left > 0:
+            self._password_checks[addr] = left
+        else:
+            self._password_checks.pop(addr, None)
+        if not ok:
+            self.note_failure(addr)
 
     def note_failure(self, addr: str) -> None:
         now = time.monotonic()

@@ -3,9 +3,13 @@
 The tutor is forked by the zygote (see ``zygote``: already loaded, so it starts
 fast and shares most of its memory) or, without one, spawned as the server's
 child. Either way it leads a new session whose controlling terminal is the
-pty's slave side (TIOCSCTTY; on the spawn path a one-line launcher does it, then
-execs the tutor, so the pid stays): a TIOCSWINSZ on the master then sends it
-SIGWINCH, as a resize of a real terminal does. Output is read from the master
+pty's slave side (TIOCSCTTY; on the spawn path a small launcher does it, then
+runs the tutor in the same interpreter, or execs it if it is another program,
+so the pid stays): a TIOCSWINSZ on the master then sends it SIGWINCH, as a
+resize of a real terminal does. Either way, too, it runs under resource limits
+(``TutorLimits``), in Python's isolated mode (no PYTHON* variables, nothing of
+the working folder on sys.path) and in the lab's empty read-only folder, so no
+file a student saves can be imported by a later tutor. Output is read from the master
 without blocking and handed to ``on_output``; input goes to the master through
 a small buffer, so a tutor that stops reading never blocks the server.
 
@@ -31,21 +35,11 @@ import sys
 import termios
 from collections.abc import Callable, Mapping, Sequence
 
+from .confine import LAUNCHER, PACKAGE_ROOT, TutorLimits, home
 from .prefork import Zygote, ZygoteError, zygote_target
 
 _READ_SIZE = 65536
 _POLL = 0.1  # seconds between exit checks where there is no pidfd
-
-
-# Run by the child's own interpreter (not a preexec_fn, which is unsafe beside the server's threads):
-# after setsid, make the pty on fd 0 the controlling terminal, then become the tutor (same pid).
-_LAUNCHER = ("import fcntl, os, sys, termios; fcntl.ioctl(0, termios.TIOCSCTTY, 0); "
-             "os.execvp(sys.argv[1], sys.argv[1:])")
-
-
-def home(env: Mapping[str, str]) -> str:
-    home = env.get("HOME", "")
-    return home if home and os.path.isdir(home) else "/"
 
 
 def set_window_size(fd: int, cols: int, rows: int, xpixels: int = 0, ypixels: int = 0) -> None:
@@ -58,9 +52,11 @@ class TutorProcess:
     """A child process on a fresh pty. ``await start()``, then ``write``/``resize``; ``await stop()`` to end it."""
 
     def __init__(self, argv: Sequence[str], env: Mapping[str, str], size: tuple[int, int, int, int],
-                 on_output: Callable[[bytes], None], zygote: Zygote | None = None) -> None:
+                 on_output: Callable[[bytes], None], zygote: Zygote | None = None,
+                 limits: TutorLimits | None = None) -> None:
         self.argv, self.env, self.size = list(argv), dict(env), size
         self.zygote = zygote
+        self.limits = limits or TutorLimits()
         self.forked = False  # by the zygote (else spawned)
         self.fallback: str | None = None  # why the zygote did not start it, when it did not
         self.on_output = on_output
@@ -94,7 +90,7 @@ class TutorProcess:
         master, slave = os.openpty()
         try:
             set_window_size(slave, *self.size)
-            self.pid = await self.zygote.spawn(target, self.env, home(self.env), slave, self)
+            self.pid = await self.zygote.spawn(target, self.env, home(self.env), slave, self, self.limits)
         except BaseException:
             os.close(master)
             raise
@@ -115,8 +111,11 @@ class TutorProcess:
         master, slave = os.openpty()
         try:
             set_window_size(slave, *self.size)
+            target = zygote_target(self.argv) or ("exec", self.argv[0], self.argv[1:])
+            launcher = [sys.executable, "-I", "-X", "utf8", "-c", LAUNCHER, str(self.limits.memory),
+                        str(self.limits.file_size), PACKAGE_ROOT, target[0], target[1], *target[2]]
             self._popen = subprocess.Popen(
-                [sys.executable, "-I", "-S", "-c", _LAUNCHER, *self.argv], stdin=slave, stdout=slave, stderr=slave,
+                launcher, stdin=slave, stdout=slave, stderr=slave,
                 env=self.env, close_fds=True, start_new_session=True, cwd=home(self.env))
         except BaseException:
             os.close(master)

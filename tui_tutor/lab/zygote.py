@@ -5,11 +5,12 @@ importing Textual, Rich and NumPy. The zygote pays that once; each session is a
 ``fork`` of it, which shares those pages with every other session until one of
 them writes to a page (copy on write), and starts in a fraction of the time.
 
-Run by the lab server as ``python -m tui_tutor.lab.zygote FD [--preload]``, FD
-being its end of a SOCK_SEQPACKET socket pair. Messages are JSON, one a packet:
+Run by the lab server in isolated mode (``python -I -c ZYGOTE_BOOT ROOT FD
+[--preload]``, see ``confine``), FD being its end of a SOCK_SEQPACKET socket pair. Messages are JSON, one a packet:
 
   server → zygote  {"op": "spawn", "id": N, "run": ["module"|"path", NAME], "argv": [...],
-                    "env": {...}, "cwd": DIR}   with the pty's slave side as an SCM_RIGHTS fd
+                    "env": {...}, "cwd": DIR, "limits": [AS, FSIZE]}   with the pty's slave side as
+                   an SCM_RIGHTS fd
                    {"op": "signal", "pid": P, "sig": S}   signal P's process group
   zygote → server  {"op": "ready", "pid": P, "seconds": T}   once loaded
                    {"op": "started", "id": N, "pid": P}  or  {"op": "failed", "id": N, "error": "..."}
@@ -42,6 +43,7 @@ import sys
 import threading
 import time
 
+from .confine import TutorLimits
 from .zygote_child import process_name, run_child
 
 _PR_SET_CHILD_SUBREAPER = 36
@@ -166,6 +168,7 @@ class Zygote:
     def spawn(self, message: dict, fds: list[int]) -> None:
         ident, (kind, name) = int(message["id"]), message["run"]  # checked before the fork, not after
         argv, env, cwd = list(message["argv"]), dict(message["env"]), str(message["cwd"])
+        limits = TutorLimits(*map(int, message.get("limits", (0, 0))))
         if kind not in ("module", "path") or not all(isinstance(a, str) for a in [name, *argv, *env.values()]):
             raise ValueError(f"cannot run {kind!r} {name!r}")
         for stream in (sys.stdout, sys.stderr):
@@ -176,7 +179,7 @@ class Zygote:
             self.send(op="failed", id=ident, error=str(e))
             return
         if pid == 0:  # the session: never returns
-            run_child(kind, name, argv, env, cwd, fds[0], close=(self.sock, self.wake_r, self.wake_w))
+            run_child(kind, name, argv, env, cwd, fds[0], close=(self.sock, self.wake_r, self.wake_w), limits=limits)
         self.children.add(pid)
         self.send(op="started", id=ident, pid=pid)
 

@@ -3,7 +3,8 @@
 It must end up where ``python -m tui_tutor ...`` started by the spawn path
 would be: a new session whose controlling terminal is the pty, the pty on
 fds 0, 1 and 2 (and Python's std streams on them, UTF-8, line-buffered), the
-session's environment and folder, default signal handling, the tutor's argv.
+session's environment and folder, default signal handling, the tutor's argv,
+its resource limits (and, the zygote being isolated, no working folder on sys.path).
 Then it runs the tutor's ``__main__`` in this interpreter and leaves with
 ``os._exit``: the zygote's copies of everything else (its socket, its
 ``finally`` blocks, its ``atexit`` work) are not this process's to run.
@@ -24,15 +25,20 @@ import sys
 import termios
 import time
 import traceback
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
+
+if TYPE_CHECKING:
+    from .confine import TutorLimits
 
 _PR_SET_NAME = 15
 
 
 def run_child(kind: str, name: str, argv: list[str], env: dict[str, str], cwd: str, slave: int,
-              close: tuple[socket.socket | int, ...]) -> NoReturn:
+              close: tuple[socket.socket | int, ...], limits: TutorLimits | None = None) -> NoReturn:
     code = 1
     try:
+        if limits is not None:
+            limits.apply()
         user = argv[argv.index("--user") + 1] if "--user" in argv[:-1] else ""
         process_name(f"tutor {user}".strip().encode())
         _become_session(slave, close)
@@ -103,7 +109,7 @@ def _run(kind: str, name: str, argv: list[str]) -> int:
         runpy.run_module(name, run_name="__main__", alter_sys=True)
     else:
         sys.argv = [name, *argv]
-        sys.path[0] = os.path.dirname(os.path.abspath(name))  # as `python SCRIPT` does
+        sys.path.insert(0, os.path.dirname(os.path.abspath(name)))  # as `python SCRIPT` does
         runpy.run_path(name, run_name="__main__")
     return 0
 
