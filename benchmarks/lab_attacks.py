@@ -32,8 +32,8 @@ sys.path.insert(0, str(ROOT))
 
 from tui_tutor.lab.accounts import Accounts, hash_password
 
-HOSTILE_ENV = {"LD_PRELOAD": "libhostile.so", "PYTHONPATH": "/hostile", "PYTHONSTARTUP": "/hostile/x.py",
-               "TUI_TUTOR_DATA_DIR": "/hostile", "HOME": "/hostile", "PATH": "/hostile", "LANG": "fr_FR.UTF-8"}
+HOSTILE_ENV = {"LD_PRELOAD": "libhostile.so", "PYTHONPATH": "/nonexistent/hostile", "PYTHONSTARTUP": "/nonexistent/hostile/x.py",
+               "TUI_TUTOR_DATA_DIR": "/nonexistent/hostile", "HOME": "/nonexistent/hostile", "PATH": "/nonexistent/hostile", "LANG": "fr_FR.UTF-8"}
 EVIL = "x\x1b[2J\n2026-01-01T00:00:00 login user=root from=10.0.0.1\u202eevil"
 MARKER = b"Quit"  # the footer: the tutor's first frame is complete
 results: list[tuple[str, bool, str]] = []

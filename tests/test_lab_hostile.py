@@ -28,8 +28,8 @@ from tui_tutor.lab.escape import shown
 pytest_plugins = ["lab_support"]
 
 PATHS = pytest.mark.parametrize("zygote", [True, False], ids=["zygote", "spawn"])
-HOSTILE_ENV = {"LD_PRELOAD": "libhostile.so", "PYTHONPATH": "/hostile", "PYTHONSTARTUP": "/hostile/s.py",
-               "PYTHONINSPECT": "1", "TUI_TUTOR_DATA_DIR": "/hostile", "HOME": "/hostile", "PATH": "/hostile",
+HOSTILE_ENV = {"LD_PRELOAD": "libhostile.so", "PYTHONPATH": "/nonexistent/hostile", "PYTHONSTARTUP": "/nonexistent/hostile/s.py",
+               "PYTHONINSPECT": "1", "TUI_TUTOR_DATA_DIR": "/nonexistent/hostile", "HOME": "/nonexistent/hostile", "PATH": "/nonexistent/hostile",
                "LANG": "fr_FR.UTF-8", "LC_TIME": "$(reboot)", "LC_ALL": "de_DE.ISO-8859-1", "BASH_ENV": "/x"}
 ALLOWED = {"PATH", "TZ", "HOME", "TERM", "LANG", "PYTHONUTF8", "COLORTERM"}
 
@@ -163,7 +163,7 @@ async def test_openssh_setenv_reaches_the_spawned_tutor_only_as_a_locale(make_la
     key_file = tmp_path / "id_alice"
     key_file.write_bytes(keys["alice"].export_private_key())
     key_file.chmod(0o600)
-    setenv = "LD_PRELOAD=libhostile.so PYTHONPATH=/hostile HOME=/hostile TUI_TUTOR_DATA_DIR=/hostile LC_ALL=de_DE.UTF-8"
+    setenv = "LD_PRELOAD=libhostile.so PYTHONPATH=/nonexistent/hostile HOME=/nonexistent/hostile TUI_TUTOR_DATA_DIR=/nonexistent/hostile LC_ALL=de_DE.UTF-8"
     proc = await asyncio.create_subprocess_exec(
         "ssh", "-F", "/dev/null", "-p", str(lab.port), "-i", str(key_file), "-tt", "-o", "BatchMode=yes",
         "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "IdentitiesOnly=yes",
