@@ -16,9 +16,9 @@ import numpy as np
 
 
 def sigmoid(z):
-    """σ(z) = 1 / (1 + e^(−z)); e^(−z) may overflow to inf, which gives 0 as it should."""
-    with np.errstate(over="ignore"):
-        return 1.0 / (1.0 + np.exp(-np.asarray(z, dtype=float)))
+    """σ(z) = 1 / (1 + e^(−z)). Below z = −700, e^(−z) would overflow: z is held at −700 there,
+    where σ is 10⁻³⁰⁴, as good as its true value 0 (and cheaper than silencing the overflow)."""
+    return 1.0 / (1.0 + np.exp(-np.maximum(z, -700.0)))
 
 
 def sigmoid_prime(z):
@@ -56,6 +56,17 @@ class Network:
                 raise ValueError(f"layer {k + 2}: weights {w.shape} do not match biases {b.shape}")
             if k and w.shape[1] != self.weights[k - 1].shape[0]:
                 raise ValueError(f"layer {k + 2}: takes {w.shape[1]} inputs, layer {k + 1} has {self.weights[k - 1].shape[0]} units")
+
+    @classmethod
+    def _of_new_arrays(cls, weights, biases) -> Network:
+        """A network of arrays just computed for it, of a shape already checked: they are made
+        read-only rather than copied and checked again (training makes one per iteration)."""
+        network = object.__new__(cls)
+        for array in (*weights, *biases):
+            array.setflags(write=False)
+        object.__setattr__(network, "weights", tuple(weights))
+        object.__setattr__(network, "biases", tuple(biases))
+        return network
 
     @property
     def layers(self) -> tuple[int, ...]:
@@ -187,9 +198,12 @@ def backprop(network: Network, x, t) -> Pass:
 
 def apply_gradient(network: Network, grad_w, grad_b, eta: float, update_biases: bool = True) -> Network:
     """w ← w − η ∂C/∂w and b ← b − η ∂C/∂b, all at once, into a new network."""
-    weights = tuple(w - eta * g for w, g in zip(network.weights, grad_w))
-    biases = tuple(b - eta * g for b, g in zip(network.biases, grad_b)) if update_biases else network.biases
-    return Network(weights, biases)
+    weights = [w - eta * np.asarray(g, dtype=float) for w, g in zip(network.weights, grad_w)]
+    biases = [b - eta * np.asarray(g, dtype=float) for b, g in zip(network.biases, grad_b)] if update_biases \
+        else network.biases
+    if any(w.shape != v.shape for w, v in zip(weights + list(biases), network.weights + network.biases)):
+        raise ValueError("the gradient does not have the network's shape")
+    return Network._of_new_arrays(weights, biases)
 
 
 def cost_of(network: Network, x, t) -> float:

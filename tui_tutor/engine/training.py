@@ -95,18 +95,21 @@ def train(
     """Full-batch gradient descent for ``epochs`` updates.
 
     ``on_epoch(n, cost)`` is called after update n with C_T; returning True stops early.
+    The C_T after an update is the cost the next gradient computes anyway, so each
+    iteration is one forward and one backward pass over the batch.
     """
-    history = []
     stopped = False
+    cost, grad_w, grad_b = total_gradient(network, data)
+    history = [cost]
     for n in range(epochs):
-        cost, grad_w, grad_b = total_gradient(network, data)
-        if n == 0:
-            history.append(cost)
         network = apply_gradient(network, grad_w, grad_b, learning_rate, update_biases)
-        history.append(total_cost(network, data))
-        if on_epoch is not None and on_epoch(n + 1, history[-1]):
+        last = n + 1 == epochs
+        if last:
+            cost = total_cost(network, data)
+        else:
+            cost, grad_w, grad_b = total_gradient(network, data)
+        history.append(cost)
+        if on_epoch is not None and on_epoch(n + 1, cost):
             stopped = True
             break
-    if not history:
-        history.append(total_cost(network, data))
     return TrainingRun(network, tuple(history), stopped)
