@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.test_monkey import KINDS, LANGS, SCREEN_KEYS, SIZES, choose, our_frame, replay, run_one  # noqa: E402
+from tests.test_monkey import LANGS, SCREEN_KEYS, SIZES, choose, our_frame, replay, run_one  # noqa: E402
 
 
 def crash_of(lang, size, next_action) -> tuple[tuple[str, str] | None, list, str]:
@@ -45,7 +45,7 @@ def random_actions(rng: random.Random, max_actions: int):
         step = next(steps, None)
         if step is None:
             return None
-        return rng.choice(SCREEN_KEYS) if step == 0 else choose(rng.choice(KINDS), rng.choice, app)
+        return rng.choice(SCREEN_KEYS) if step == 0 else choose(rng.choice, app)
 
     return next_action
 

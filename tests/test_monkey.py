@@ -63,10 +63,16 @@ KEYS = sorted(set(_binding_keys(TutorApp, LessonsScreen, WorkbenchScreen, Traini
                                 HelpScreen, MistakesScreen) + NAVIGATION) - QUIT_KEYS)
 SCREEN_KEYS = ["l", "w", "t", "z"]
 
-LONG = "9" * 10_000
-NASTY = ["0", "1", "2", "7", "64", "65", "-1", "0.5", "3,5", "1e999", "-1e999", "nan", "inf", "-inf",
-         "12345678901234567890", "[/x]", "[@click=app.quit]", "[link=x]y[/link]", "[b]", "[", "]", "\\[",
-         "深度学习", "０．５", "１", "", " ", LONG, "\t", "\x00", "\x07", "\x1b", "\x7f", "\u200b", "a\nb"]
+class LongText(str):
+    """10,000 digits that Hypothesis and the reports show in a few characters."""
+
+    def __repr__(self) -> str:
+        return f"'{self[0]}' * {len(self)}"
+
+
+LONG = LongText("9" * 10_000)
+NASTY = ["0", "7", "65", "-1", "0.5", "1e999", "nan", "inf", "12345678901234567890", "[/x]", "[@click=app.quit]",
+         "[link=x]y[/link]", "[b]", "深度学习", "０．５", "", LONG, "\x00\x07\x1b\x7f\u200b"]
 
 
 @dataclass(frozen=True)
@@ -77,24 +83,35 @@ class Typed:
     enter: bool = False
 
     def __repr__(self) -> str:
-        shown = f"{self.text[:20]!r}{'…' if len(self.text) > 20 else ''}"
-        return f"Typed({shown}{f', {len(self.text)} chars' if len(self.text) > 20 else ''}{', enter' if self.enter else ''})"
+        return f"Typed({self.text!r}{', enter' if self.enter else ''})"
 
 
-MAX_ACTIONS = 24
+MAX_ACTIONS = 12
 MAX_PRESSES = 40  # a key costs a repaint (~50 ms): a longer text is cut short, unless set at once
-KINDS = ["live", "live", "live", "keys", "answer", "type"]  # the weights of each kind of action
+# What the monkey does next, with weights: mostly the keys of the screen it is on; typing
+# mostly when a field has the focus, where a typed answer is what the screen reads.
+KINDS = ["own", "own", "own", "live", "live", "screen", "keys", "answer", "type"]
+KINDS_IN_A_FIELD = ["answer", "answer", "answer", "type", "live", "keys"]
+
+
+def own_keys(app: TutorApp) -> list[str]:
+    """The keys of the screen the learner is on (not the app's, not its widgets')."""
+    return sorted(set(_binding_keys(type(app.screen))) - QUIT_KEYS)
 
 
 def live_keys(app: TutorApp) -> list[str]:
     """The keys bound where the learner is now: screen, focused widget and app."""
-    return sorted(set(app.screen.active_bindings) - QUIT_KEYS) or KEYS
+    return sorted(set(app.screen.active_bindings) - QUIT_KEYS)
 
 
-def choose(kind: str, pick, app: TutorApp):
-    """One action of ``kind``; ``pick(options)`` chooses among options (Hypothesis or a Random)."""
-    if kind == "live":
-        return pick(live_keys(app))
+def choose(pick, app: TutorApp):
+    """The next action where the app is now; ``pick(options)`` chooses (Hypothesis or a Random)."""
+    kind = pick(KINDS_IN_A_FIELD if isinstance(app.focused, Input) else KINDS)
+    keys = {"own": own_keys, "live": live_keys}.get(kind, lambda _app: [])(app)
+    if kind == "screen" or (kind == "own" and not keys):
+        return pick(SCREEN_KEYS)
+    if kind in ("own", "live"):
+        return pick(keys or KEYS)
     if kind == "keys":
         return pick(KEYS)
     return Typed(pick(NASTY), enter=kind == "answer")
@@ -189,12 +206,29 @@ def replay(sequence: list):
     return lambda _app: next(actions, None)
 
 
-KNOWN_CRASHES = ("typing [/x] as a numeric quiz answer (MarkupError); workbench R, -1, enter; "
-                 "training g, w, m, t, k (a 12-3-2 network kept into a 2-2-2 workbench)")
+# Crashes found by the monkey or by hand, each its shortest sequence: a random run seldom
+# finds the longer ones again, so they are replayed as they are.
+KNOWN_SEQUENCES = {
+    "quiz: [/x] as the answer to a numeric question": ["z", *[Typed("1", enter=True), "enter"] * 4,
+                                                        Typed("[/x]", enter=True)],
+    "quiz: 10,000 digits as an answer": ["z", Typed(LONG, enter=True)],
+    "workbench: a negative random seed": ["w", "R", Typed("-1", enter=True)],
+    "training: a 12-3-2 result kept into a 2-2-2 workbench": ["t", "g", "w", "m", "t", "k"],
+}
+KNOWN_CRASHES = ("[/x] as a numeric quiz answer (MarkupError, screens/quiz.py:182); 10,000 digits as a quiz "
+                 "answer (ValueError, curriculum/grading.py:73); workbench R, -1, enter (ValueError, "
+                 "engine/network.py:106); training g w m t k (ValueError, engine/network.py:156)")
+
+
+@pytest.mark.xfail(strict=False, reason="known crashes, to be fixed")
+@pytest.mark.parametrize("sequence", KNOWN_SEQUENCES.values(), ids=KNOWN_SEQUENCES.keys())
+def test_the_sequences_that_crashed_the_app_run_through(sequence, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert run_one("en", SIZES[0], replay(sequence)) == sequence
 
 
 @pytest.mark.xfail(strict=False, reason=f"known crashes, to be fixed: {KNOWN_CRASHES}")
-@settings(max_examples=120, deadline=None, derandomize=True, database=None,
+@settings(max_examples=60, deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture])
 @given(lang=st.sampled_from(LANGS), size=st.sampled_from(SIZES), data=st.data())
 def test_random_keys_and_nasty_text_never_crash_the_app(lang, size, data, tmp_path, monkeypatch):
@@ -209,7 +243,6 @@ def test_random_keys_and_nasty_text_never_crash_the_app(lang, size, data, tmp_pa
             return None
         if step == 0:
             return first
-        kind = data.draw(st.sampled_from(KINDS))
-        return choose(kind, lambda options: data.draw(st.sampled_from(options)), app)
+        return choose(lambda options: data.draw(st.sampled_from(options)), app)
 
     run_one(lang, size, next_action)
