@@ -22,7 +22,8 @@ from textual.binding import Binding
 from textual.widgets import Input
 
 from tui_tutor.app import TutorApp
-from tui_tutor.memory_store import MemoryStore
+from tui_tutor.progress import MemoryStore
+from tui_tutor.tutor.capabilities import Capabilities
 from tui_tutor.screens.help import HelpScreen
 from tui_tutor.screens.lessons import LessonsScreen
 from tui_tutor.screens.mistakes import MistakesScreen
@@ -36,9 +37,10 @@ LANGS = ("en", "zh")
 
 
 def make_app(lang: str, size: tuple[int, int], files: bool = True):
-    """The app under test, running headless: ``async with make_app(...) as pilot``.
-    ``files`` (file saving and loading on or off) is not an option of the app yet."""
-    app = TutorApp(lang=lang, store=MemoryStore())
+    """The app under test, running headless: ``async with make_app(...) as pilot``. ``files``: a session
+    at home (networks saved as files) or in the lab (no files: named slots in the learner's progress)."""
+    capabilities = Capabilities.home() if files else Capabilities.lab()
+    app = TutorApp(lang=lang, store=MemoryStore(), capabilities=capabilities)
     app.animation_level = "none"  # as with TEXTUAL_ANIMATIONS=none: a scroll is not waited for
     return app.run_test(size=size)
 
@@ -164,10 +166,10 @@ async def check_answers(pilot) -> None:
     assert app.current_theme.dark != dark, f"the D key did nothing on {type(app.screen).__name__}"
 
 
-async def run_monkey(lang: str, size: tuple[int, int], next_action, done: list) -> None:
+async def run_monkey(lang: str, size: tuple[int, int], next_action, done: list, files: bool = True) -> None:
     """Drive one fresh app with the actions ``next_action(app)`` gives until it gives None,
     keeping each in ``done``; raises the app's own exception if it crashed."""
-    async with make_app(lang, size) as pilot:
+    async with make_app(lang, size, files) as pilot:
         app = pilot.app
         while app._exception is None and app.is_running and (action := next_action(app)) is not None:
             done.append(action)
@@ -189,13 +191,14 @@ def our_frame(error: BaseException) -> str:
     return f"{'/'.join(parts[parts.index('tui_tutor'):])}:{frame.lineno}"
 
 
-def run_one(lang: str, size: tuple[int, int], next_action) -> list:
+def run_one(lang: str, size: tuple[int, int], next_action, files: bool = True) -> list:
     """Runs one sequence; returns the actions done, or raises with them in a note."""
     done: list = []
     try:
-        asyncio.run(run_monkey(lang, size, next_action, done))
+        asyncio.run(run_monkey(lang, size, next_action, done, files))
     except Exception as error:
-        error.add_note(f"raised in our code at {our_frame(error)}; lang={lang}, size={size}, actions: {done}")
+        error.add_note(f"raised in our code at {our_frame(error)}; lang={lang}, size={size}, files={files}, "
+                       f"actions: {done}")
         raise
     return done
 
@@ -206,8 +209,8 @@ def replay(sequence: list):
     return lambda _app: next(actions, None)
 
 
-# Crashes found by the monkey or by hand, each its shortest sequence: a random run seldom
-# finds the longer ones again, so they are replayed as they are.
+# Crashes found by the monkey or by hand (all fixed), each its shortest sequence: a random run
+# seldom finds the longer ones again, so they are replayed as they are.
 KNOWN_SEQUENCES = {
     "quiz: [/x] as the answer to a numeric question": ["z", *[Typed("1", enter=True), "enter"] * 4,
                                                         Typed("[/x]", enter=True)],
@@ -215,26 +218,21 @@ KNOWN_SEQUENCES = {
     "workbench: a negative random seed": ["w", "R", Typed("-1", enter=True)],
     "training: a 12-3-2 result kept into a 2-2-2 workbench": ["t", "g", "w", "m", "t", "k"],
 }
-KNOWN_CRASHES = ("[/x] as a numeric quiz answer (MarkupError, screens/quiz.py:182); 10,000 digits as a quiz "
-                 "answer (ValueError, curriculum/grading.py:73); workbench R, -1, enter (ValueError, "
-                 "engine/network.py:106); training g w m t k (ValueError, engine/network.py:156)")
 
 
-@pytest.mark.xfail(strict=False, reason="known crashes, to be fixed")
 @pytest.mark.parametrize("sequence", KNOWN_SEQUENCES.values(), ids=KNOWN_SEQUENCES.keys())
 def test_the_sequences_that_crashed_the_app_run_through(sequence, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert run_one("en", SIZES[0], replay(sequence)) == sequence
 
 
-@pytest.mark.xfail(strict=False, reason=f"known crashes, to be fixed: {KNOWN_CRASHES}")
 # No shrinking here: one replay of an app costs ~1 s of CPU, and shrinking a crash took minutes.
 # The failure's note lists the actions done; benchmarks/monkey.py shrinks them.
 @settings(max_examples=50, deadline=None, derandomize=True, database=None, report_multiple_bugs=False,
           phases=[Phase.explicit, Phase.generate],
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture])
-@given(lang=st.sampled_from(LANGS), size=st.sampled_from(SIZES), data=st.data())
-def test_random_keys_and_nasty_text_never_crash_the_app(lang, size, data, tmp_path, monkeypatch):
+@given(lang=st.sampled_from(LANGS), size=st.sampled_from(SIZES), files=st.booleans(), data=st.data())
+def test_random_keys_and_nasty_text_never_crash_the_app(lang, size, files, data, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # ctrl+s / ctrl+o write and read relative paths only
     count = data.draw(st.integers(0, MAX_ACTIONS), label="actions after the first")
     first = data.draw(st.sampled_from(SCREEN_KEYS), label="first screen")
@@ -248,4 +246,4 @@ def test_random_keys_and_nasty_text_never_crash_the_app(lang, size, data, tmp_pa
             return first
         return choose(lambda options: data.draw(st.sampled_from(options)), app)
 
-    run_one(lang, size, next_action)
+    run_one(lang, size, next_action, files)

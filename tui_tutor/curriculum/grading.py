@@ -45,7 +45,7 @@ def grade_numeric(n: Numeric, text: str) -> Grade:
 def grade_choice(q: Question, text: str) -> Grade:
     letters = "abcdefgh"[: len(q.choices)]
     pick = text.strip().lower()
-    if pick.isdigit() and 1 <= int(pick) <= len(q.choices):
+    if pick.isdigit() and len(pick) <= 2 and 1 <= int(pick) <= len(q.choices):
         index = int(pick)
     elif len(pick) == 1 and pick in letters:
         index = letters.index(pick) + 1
