@@ -166,14 +166,14 @@ def test_report_of_every_student(tmp_path, capsys):
     text = capsys.readouterr().out
     assert text.splitlines()[0].split() == ["student", "lessons", "read", "quiz", "(right/answered", "of", "all)",
                                             "by", "lesson", "last", "seen"]
-    assert "amy      2/8 (1 2)" in text and "1/2 of" in text and "2 student(s)" in text
+    assert "amy      2/9 (1 2)" in text and "1/2 of" in text and "2 student(s)" in text
     assert lab(tmp_path, "report", "--format", "csv") == 0
     rows = capsys.readouterr().out.splitlines()
     assert rows[0].startswith("user,lessons_read,which_lessons,quiz_right,quiz_answered")
     assert rows[1].startswith("amy,2,1 2,1,2,") and rows[2].startswith("ben,0,,0,0,")
     assert lab(tmp_path, "report", "--format", "json") == 0
     data = json.loads(capsys.readouterr().out)
-    assert [s["user"] for s in data["students"]] == ["amy", "ben"] and data["lessons"] == 8
+    assert [s["user"] for s in data["students"]] == ["amy", "ben"] and data["lessons"] == 9
     assert data["students"][0]["lessons_read"] == [1, 2]
 
 

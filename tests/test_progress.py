@@ -121,7 +121,7 @@ def test_a_version_1_database_is_migrated_with_its_data_kept_and_a_newer_one_lef
     assert store.answers()[-1].seconds == 7.5
     store.close()
     conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
     assert "seconds" in [row[1] for row in conn.execute("PRAGMA table_info(answers)")]
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     conn.close()
@@ -130,6 +130,31 @@ def test_a_version_1_database_is_migrated_with_its_data_kept_and_a_newer_one_lef
     before = path.read_bytes()  # a later tutor's file: left exactly as it is
     store, warning = open_store(tmp_path, "ada")
     assert isinstance(store, NullStore) and "newer tui-tutor" in warning and path.read_bytes() == before
+
+
+def test_a_version_3_database_moves_lessons_7_and_up_one_place_for_the_new_lesson_7(tmp_path):
+    version_3 = VERSION_1.replace("PRAGMA user_version = 1;", """
+ALTER TABLE answers ADD COLUMN seconds REAL;
+CREATE TABLE networks (user TEXT NOT NULL, name TEXT NOT NULL, document TEXT NOT NULL, updated REAL NOT NULL,
+                       PRIMARY KEY (user, name));
+INSERT INTO lessons_read VALUES ('ada', 7, 1, 2), ('ada', 8, 3, 4), ('bob', 6, 5, 6);
+INSERT INTO answers VALUES (2, 'ada', 7, 'why-sum-images', '1', 1, 9, 3.0),
+                           (3, 'ada', 8, 'true-statement', 'c', 1, 9, NULL), (4, 'bob', 6, 'old-weights', 'd', 1, 9, NULL);
+INSERT INTO state VALUES ('ada', 'lesson', '7', 9), ('ada', 'quiz_position', '8:3', 9),
+                         ('bob', 'lesson', '5', 9), ('bob', 'quiz_position', '6:1', 9),
+                         ('cy', 'lesson', 'x7', 9), ('cy', 'quiz_position', '7:', 9),
+                         ('dan', 'quiz_position', 'a:7', 9);
+PRAGMA user_version = 3;""")
+    sqlite3.connect(path := tmp_path / DB_NAME).executescript(version_3).connection.close()
+    ada, bob = ProgressStore.open(path, "ada"), ProgressStore.open(path, "bob")
+    assert ada.lessons_read() == {2, 8, 9} and bob.lessons_read() == {6}
+    assert [(a.lesson, a.question_id) for a in ada.answers()] == [(2, "q1"), (8, "why-sum-images"),
+                                                                  (9, "true-statement")]
+    assert [(a.lesson, a.question_id) for a in bob.answers()] == [(6, "old-weights")]
+    assert (ada.get_state("lesson"), ada.get_state("quiz_position")) == ("8", "9:3")  # index 7 is lesson 8, now 9
+    assert (bob.get_state("lesson"), bob.get_state("quiz_position")) == ("5", "6:1")
+    for user, key, value in (("cy", "lesson", "x7"), ("cy", "quiz_position", "7:"), ("dan", "quiz_position", "a:7")):
+        assert ProgressStore.open(path, user).get_state(key) == value  # what was not understood is left alone
 
 
 @pytest.mark.parametrize("damage", ["not sqlite", "damaged pages"])

@@ -213,7 +213,7 @@ class BankReport:
 
 def check_bank() -> BankReport:
     """Every question parses and grades its own right answer as right; every lesson has
-    at least four questions in each language, with the same ids."""
+    at least six questions in each language, with the same ids."""
     from .lessons import load_lessons
 
     report = BankReport()
@@ -228,8 +228,8 @@ def check_bank() -> BankReport:
         for lang in LANGUAGES:
             questions = banks[lang].get(lesson.number, ())
             report.counts[(lesson.number, lang)] = len(questions)
-            if len(questions) < 4:
-                report.problems.append(f"lesson {lesson.number} ({lang}): {len(questions)} questions, needs 4")
+            if len(questions) < 6:
+                report.problems.append(f"lesson {lesson.number} ({lang}): {len(questions)} questions, needs 6")
             for q in questions:
                 report.problems += [f"{lang} {q.key}: {p}" for p in _self_check(q)]
         ids = {lang: {q.id for q in banks[lang].get(lesson.number, ())} for lang in LANGUAGES}

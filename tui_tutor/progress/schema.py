@@ -35,6 +35,22 @@ MIGRATIONS: list[tuple[str, ...]] = [
         ("CREATE TABLE networks (user TEXT NOT NULL, name TEXT NOT NULL, document TEXT NOT NULL,"
          " updated REAL NOT NULL, PRIMARY KEY (user, name))"),
     ),
+    (),  # 4: placeholder for another branch's migration; the merge puts it here
+    (  # 5: a lesson "Checking backprop yourself" became lesson 7, so saved lessons 7 and up move up by one
+        # (through negative numbers, so that no (user, lesson) key is ever taken twice mid-update)
+        "UPDATE lessons_read SET lesson = -(lesson + 1) WHERE lesson >= 7",
+        "UPDATE lessons_read SET lesson = -lesson WHERE lesson < 0",
+        "UPDATE answers SET lesson = lesson + 1 WHERE lesson >= 7",
+        # the open lesson is a 0-based index kept as text; anything not a plain number is left alone
+        ("UPDATE state SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key IN ('lesson')"
+         " AND value <> '' AND value NOT GLOB '*[^0-9]*' AND CAST(value AS INTEGER) >= 6"),
+        # the quiz position is "lesson:question", the lesson 1-based
+        ("UPDATE state SET value = CAST(CAST(substr(value, 1, instr(value, ':') - 1) AS INTEGER) + 1 AS TEXT)"
+         " || substr(value, instr(value, ':')) WHERE key IN ('quiz_position') AND instr(value, ':') > 1"
+         " AND substr(value, 1, instr(value, ':') - 1) NOT GLOB '*[^0-9]*'"
+         " AND substr(value, instr(value, ':') + 1) <> '' AND substr(value, instr(value, ':') + 1) NOT GLOB '*[^0-9]*'"
+         " AND CAST(substr(value, 1, instr(value, ':') - 1) AS INTEGER) >= 7"),
+    ),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 _CORRUPTION_CODES = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB (primary codes)
