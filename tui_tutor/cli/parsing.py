@@ -56,6 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
         "With no command, opens the tutor."))
     parser.add_argument("--version", action="version", version=f"tui-tutor {__version__}")
     parser.add_argument("--lang", choices=("en", "zh"), help="language of the tutor (default: from the locale)")
+    parser.add_argument("--reader", action="store_true",
+                        help="reader mode: the workbench's current step as plain text, one statement a line, "
+                             "for a screen reader or a braille display (v toggles it in the tutor)")
     _progress_options(parser)
     parser.add_argument("--lab", action="store_true", help=argparse.SUPPRESS)  # a session served by `lab serve`
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)

@@ -5,7 +5,7 @@ WORDS = {
     "title": "tui-tutor: backpropagation",
     "lessons": "Lessons", "workbench": "Workbench", "help": "Help", "contents": "Contents",
     "step": "Step", "of": "of", "general": "general form",
-    "image": "Image", "target": "target", "digit": "digit", "edited": "edited",
+    "target": "target", "digit": "digit", "edited": "edited",
     "parameters": "Parameters", "step_through": "Step-through", "gradcheck": "Gradient check", "history": "Updates",
     "not_saving": "Progress is not being saved: {why}",
     "link_nowhere": "This link leads nowhere in the tutor: {href}",
@@ -19,9 +19,9 @@ WORDS = {
     "typing": "was {old} · Enter sets it · Esc cancels",
     "edit_hint": "Enter edits the selected value", "unit_j": "unit {j}", "weights_in_play": "in play",
     "biases_fixed": "biases not updated",
-    "applied": "Update applied: C {before} → {after}", "undone": "Update undone",
+    "applied": "Update applied: C {before} → {after}", "undone": "Undone: the parameters before the last change",
     "nothing_to_undo": "No update to undo", "history_keys": "a: apply update · u: undo",
-    "reset": "Reset to the book's initial parameters", "randomised": "Random parameters, seed {seed}",
+    "reset": "Initial parameters again (u undoes it)", "randomised": "Random parameters, seed {seed}",
     "no_images": "The 2-2-2 network has no images: press m for the book's network",
     "prompt_image": "Image (1–64):",
     "image_range": "Image must be a number from 1 to 64, not {text!r}",
@@ -31,6 +31,24 @@ WORDS = {
     "seed_whole": "The seed must be a whole number from 0 to {high}, not {text!r}",
     "backprop": "backprop", "central": "central difference", "difference": "difference",
     "largest": "largest difference {d} (relative {r})",
+
+    # Roles of the quantities in a formula (the legend), and the reader mode
+    "legend": "roles", "role_result": "computed", "role_w": "w weight", "role_a": "a,x activation",
+    "role_z": "z weighted input", "role_b": "b bias", "role_delta": "δ,∂C error", "role_dsigma": "σ′ slope",
+    "role_t": "t target", "role_eta": "η,C rate, cost",
+    "reader_title": "Reader mode: the step as plain text",
+    "reader_step": "Step {n} of {total}: {phase}.",
+    "reader_keys": "Keys: n next step, p previous step, v or Escape back to the workbench.",
+    "reader_equals": "equals", "reader_becomes": "becomes", "reader_plus": "plus", "reader_minus": "minus",
+    "reader_times": "times", "reader_superscript": "superscript", "reader_sigma_of": "sigma of",
+    "reader_sigma_prime_of": "sigma prime of", "reader_half": "one half of", "reader_squared": "squared",
+    "reader_power": "{m} times 10 to the power {e}", "reader_partial": "partial C over partial {x}",
+    "reader_delta": "delta", "reader_eta": "eta",
+    "image_n": "Image {n}", "image_new_target": "Image {n}, target changed", "preset_mazur": "2-2-2 network of the blog post",
+    "loaded_network": "loaded network",
+    "try_differs": "Your workbench differs from the lesson's (the book's network on image {image}): "
+                   "b switches to it, u then brings yours back.",
+    "try_switched": "The lesson's numbers: the book's network on image {image}. u brings yours back.",
 
     # Saving and loading networks: files at home, names kept in the progress in the lab
     "prompt_save": "Save the workbench as (JSON file):",
@@ -109,11 +127,13 @@ WORDS = {
     # Workbench ("Jump to <phase>" is made from the phases above)
     "action.step(1)": "Next step", "action.step(-1)": "Previous step",
     "action.phase(1)": "Next phase", "action.phase(-1)": "Previous phase",
-    "action.apply_update": "Apply update", "action.undo": "Undo update",
+    "action.apply_update": "Apply update", "action.undo": "Undo",
     "action.image(1)": "Next image", "action.image(-1)": "Previous image", "action.choose_image": "Image…",
     "action.toggle_digit": "Target 0/1", "action.edit_parameters": "Edit parameters", "action.set_eta": "Set η",
     "action.reset": "Reset", "action.randomise": "Randomise…", "action.switch_preset": "Book / 2-2-2",
     "action.save": "Save…", "action.load": "Load…", "action.gradient_check": "Gradient check",
+    "action.reader": "Reader mode", "action.lessons_numbers": "Lesson's numbers",
+    "reset_loaded": "A loaded network has no initial parameters to go back to: load it again.",
     # Training
     "action.train": "Train", "action.stop": "Stop", "action.keep": "Use in workbench",
     # Quiz

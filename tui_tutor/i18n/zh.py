@@ -5,7 +5,7 @@ WORDS = {
     "title": "tui-tutor：误差反向传播",
     "lessons": "课程", "workbench": "工作台", "help": "帮助", "contents": "目录",
     "step": "步骤", "of": "/", "general": "一般形式",
-    "image": "图像", "target": "正解", "digit": "数字", "edited": "已修改",
+    "target": "正解", "digit": "数字", "edited": "已修改",
     "parameters": "参数", "step_through": "逐步计算", "gradcheck": "梯度检验", "history": "更新记录",
     "not_saving": "学习进度没有保存：{why}",
     "link_nowhere": "这个链接在本程序中没有目标：{href}",
@@ -19,9 +19,9 @@ WORDS = {
     "typing": "原值 {old} · Enter 确定 · Esc 取消",
     "edit_hint": "按 Enter 修改选中的值", "unit_j": "单元 {j}", "weights_in_play": "参与计算",
     "biases_fixed": "不更新偏置",
-    "applied": "已更新参数：C {before} → {after}", "undone": "已撤销更新",
+    "applied": "已更新参数：C {before} → {after}", "undone": "已撤销：恢复到上一次更改之前的参数",
     "nothing_to_undo": "没有可撤销的更新", "history_keys": "a：执行更新 · u：撤销",
-    "reset": "已恢复书中的初始参数", "randomised": "随机参数，种子 {seed}",
+    "reset": "已恢复初始参数（按 u 可撤销）", "randomised": "随机参数，种子 {seed}",
     "no_images": "2-2-2 网络没有图像：按 m 切换到书中的网络",
     "prompt_image": "图像（1–64）：",
     "image_range": "图像编号必须是 1 到 64 之间的数，不能是 {text!r}",
@@ -31,6 +31,24 @@ WORDS = {
     "seed_whole": "随机种子必须是 0 到 {high} 之间的整数，不能是 {text!r}",
     "backprop": "反向传播", "central": "中心差分", "difference": "差",
     "largest": "最大差 {d}（相对 {r}）",
+
+    # Roles of the quantities in a formula (the legend), and the reader mode
+    "legend": "角色", "role_result": "所求", "role_w": "w 权重", "role_a": "a,x 激活值",
+    "role_z": "z 加权输入", "role_b": "b 偏置", "role_delta": "δ,∂C 误差", "role_dsigma": "σ′ 导数",
+    "role_t": "t 正解", "role_eta": "η,C 学习率、代价",
+    "reader_title": "朗读模式：以纯文本显示当前步骤",
+    "reader_step": "第 {n} 步，共 {total} 步：{phase}。",
+    "reader_keys": "按键：n 下一步，p 上一步，v 或 Escape 返回工作台。",
+    "reader_equals": "等于", "reader_becomes": "变为", "reader_plus": "加", "reader_minus": "减",
+    "reader_times": "乘", "reader_superscript": "上标", "reader_sigma_of": "sigma 作用于",
+    "reader_sigma_prime_of": "sigma 导数作用于", "reader_half": "二分之一乘", "reader_squared": "的平方",
+    "reader_power": "{m} 乘 10 的 {e} 次方", "reader_partial": "C 对 {x} 的偏导数",
+    "reader_delta": "德尔塔", "reader_eta": "伊塔",
+    "image_n": "图像 {n}", "image_new_target": "图像 {n}，正解已改", "preset_mazur": "博文中的 2-2-2 网络",
+    "loaded_network": "载入的网络",
+    "try_differs": "你的工作台与本课的不同（本课：书中网络，图像 {image}）："
+                   "按 b 切换过去，之后按 u 可换回你的。",
+    "try_switched": "本课的数字：书中网络，图像 {image}。按 u 可换回你的。",
 
     # Saving and loading networks: files at home, names kept in the progress in the lab
     "prompt_save": "把工作台保存为（JSON 文件）：",
@@ -108,11 +126,13 @@ WORDS = {
     # Workbench
     "action.step(1)": "下一步", "action.step(-1)": "上一步",
     "action.phase(1)": "下一阶段", "action.phase(-1)": "上一阶段",
-    "action.apply_update": "执行更新", "action.undo": "撤销更新",
+    "action.apply_update": "执行更新", "action.undo": "撤销",
     "action.image(1)": "下一张图像", "action.image(-1)": "上一张图像", "action.choose_image": "选择图像…",
     "action.toggle_digit": "目标 0/1", "action.edit_parameters": "编辑参数", "action.set_eta": "设置 η",
     "action.reset": "重置", "action.randomise": "随机参数…", "action.switch_preset": "书中网络 / 2-2-2",
     "action.save": "保存…", "action.load": "载入…", "action.gradient_check": "梯度检验",
+    "action.reader": "朗读模式", "action.lessons_numbers": "本课的数字",
+    "reset_loaded": "载入的网络没有可恢复的初始参数：请重新载入。",
     # Training
     "action.train": "训练", "action.stop": "停止", "action.keep": "用于工作台",
     # Quiz
