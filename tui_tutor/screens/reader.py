@@ -33,14 +33,14 @@ class ReaderScreen(Screen):
 
     def on_mount(self) -> None:
         self.app.ensure_workbench()
-        self.watch(self.app, "workbench", lambda _: self._render())
-        self.watch(self.app, "lang", lambda _: self._render())
+        self.watch(self.app, "workbench", lambda _: self._show_step())
+        self.watch(self.app, "lang", lambda _: self._show_step())
 
     @property
-    def text(self) -> str:
+    def shown_text(self) -> str:
         return self.query_one("#reader-text", StyledLines).content
 
-    def _render(self) -> None:
+    def _show_step(self) -> None:
         state = self.app.workbench
         steps = state.explanation.steps
         lines = reader_lines(steps[state.step], state.step, len(steps), self.app.lang)
