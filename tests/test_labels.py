@@ -171,3 +171,27 @@ async def test_k_in_training_says_what_it_did():
                 break
         await pilot.press("k")
         assert notes[-1] == "Trained parameters taken into the workbench."
+
+
+def inside(widget, scroller) -> bool:
+    region, view = widget.region, scroller.region
+    return region.height > 0 and view.y <= region.y and region.bottom <= view.bottom
+
+
+async def test_the_drawn_answer_and_the_training_result_come_into_view_at_80x24():
+    app = TutorApp(lang="en", start="training")
+    async with app.run_test(size=SMALL) as pilot:
+        left = app.screen.query_one("#train-left")
+        app.screen.query_one("#draw").focus()
+        await pilot.press("space")
+        await pilot.pause(0.05)
+        assert inside(app.screen.query_one("#draw-answer"), left)
+        app.screen.query_one("#epochs", Input).value = "2"
+        await pilot.press("g")
+        status = app.screen.query_one("#train-status")
+        for _ in range(100):  # bounded: two epochs take milliseconds
+            await pilot.pause(0.02)
+            if "accuracy" in str(status.content):
+                break
+        await pilot.pause(0.05)
+        assert "accuracy" in str(status.content) and inside(status, left)
