@@ -18,6 +18,8 @@ from tui_tutor.engine.symbols import number, operand
 from tui_tutor.i18n import tr
 from tui_tutor.screens.workbench import table_rows
 from tui_tutor.tutor.workbench import Workbench
+from tui_tutor.curriculum.lesson_markup import parse
+from tui_tutor.widgets.lesson_view import LessonView
 from tui_tutor.widgets.styled_lines import StyledLines
 from textual.app import Notify
 
@@ -195,3 +197,19 @@ async def test_the_drawn_answer_and_the_training_result_come_into_view_at_80x24(
                 break
         await pilot.pause(0.05)
         assert "accuracy" in str(status.content) and inside(status, left)
+
+
+def test_code_blocks_keep_their_leading_spaces():
+    blocks = parse("Text\n\n```text\nz = w a + b\n    + more\n```\n\n- item\n\n  ```\n  a\n    b\n  ```\n")
+    code = [b.text for b in blocks if b.kind == "code"]
+    assert code == ["z = w a + b\n    + more", "a\n  b"]
+
+
+async def test_a_lesson_keeps_its_code_indented_and_wraps_at_a_readable_width():
+    app = TutorApp(lang="en", start="lessons")
+    async with app.run_test(size=(200, 50)) as pilot:
+        await pilot.pause()
+        view = app.screen.query_one(LessonView)
+        lines = [strip.text.rstrip() for strip in view._lines]
+        assert max(cell_len(line) for line in lines) <= 100
+        assert any("         + (∂C/∂a₂³)" in line for line in lines)  # lesson 1's chain rule, aligned
