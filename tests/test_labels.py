@@ -213,3 +213,34 @@ async def test_a_lesson_keeps_its_code_indented_and_wraps_at_a_readable_width():
         lines = [strip.text.rstrip() for strip in view._lines]
         assert max(cell_len(line) for line in lines) <= 100
         assert any("         + (∂C/∂a₂³)" in line for line in lines)  # lesson 1's chain rule, aligned
+
+
+# The command line speaks the chosen language, and `explain` says what it explains.
+
+
+def cli(capsys, *args: str) -> str:
+    from tui_tutor.cli import main
+
+    assert main(list(args)) in (0, 1)
+    return capsys.readouterr().out
+
+
+def test_explain_names_its_image_and_target_and_ends_with_the_cost_after_the_update(capsys):
+    out = cli(capsys, "explain", "--image", "40", "--lang", "en").splitlines()
+    assert out[1] == "Explained: the book's image 40 (digit 1), target t = (0, 1)"
+    assert out[-2].startswith("C = ") and out[-2].endswith("before the update")
+    assert out[-1].startswith("C = ") and out[-1].endswith("after the update")
+    zh = cli(capsys, "--lang", "zh", "explain", "--preset", "mazur").splitlines()
+    assert zh[1] == "讲解对象：输入 x = (0.05, 0.1)，正解 t = (0.01, 0.99)" and zh[-1].startswith("更新后 C = ")
+
+
+@pytest.mark.parametrize("command", [["train", "--epochs", "1"], ["gradcheck"], ["progress", "--user", "cli-lang"]])
+def test_every_command_takes_lang_and_speaks_it(capsys, command, tmp_path, monkeypatch):
+    monkeypatch.setenv("TUI_TUTOR_DATA_DIR", str(tmp_path))
+    zh = cli(capsys, *command, "--lang", "zh")
+    en = cli(capsys, *command, "--lang", "en")
+    words = {"train": ("正确率", "accuracy"), "gradcheck": ("两者一致", "they agree"),
+             "progress": ("已读课程", "lessons read")}[command[0]]
+    assert words[0] in zh and words[1] not in zh and words[1] in en
+    monkeypatch.setenv("LC_ALL", "zh_CN.UTF-8")  # no --lang: the locale's
+    assert words[0] in cli(capsys, *command)
