@@ -122,7 +122,7 @@ class WorkbenchScreen(WorkbenchPrompts, Screen):
         lines = [plain_line(tr(key, **values)),
                  ((f"{tr('target')} ", ""), ("t", role_style("t", colour)), (f" = {target}", ""))]
         if state.digit is not None:
-            lines[-1] += ((f" · {tr('digit')} {state.digit}", ""),)
+            lines.append(plain_line(f"{tr('digit')} {state.digit}"))
         if not state.is_image_grid:
             lines.insert(0, plain_line("x = (" + ", ".join(number(v) for v in s.input) + ")"))
         lines += [plain_line(f"C = {number(state.explanation.pass_.cost, 6)}"),
