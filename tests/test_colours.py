@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from rich.color import Color
 from rich.style import Style
+from textual.geometry import Region
 
 from tui_tutor.app import TutorApp
 from tui_tutor.tutor.workbench import Workbench
@@ -105,3 +106,18 @@ async def test_the_info_panel_styles_t_and_eta_as_the_formula_does():
         runs = {text: style for line in info._lines for text, style in line}
         assert runs["t"] == role_style("t") and runs["η"] == role_style("eta")
         assert info.content.splitlines()[0] == "Image 1"
+
+
+async def test_with_no_color_the_parameter_grids_mark_the_terms_in_play_by_attributes(monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = TutorApp(lang="en", start="workbench")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("e")
+        await pilot.pause()
+        grid = app.screen.query_one("#layer-2")
+        row = grid.render_lines(Region(0, 2, grid.size.width, 1))[0]  # w·x₂: w₁₂² is in play at step 1
+        segments = list(row)
+        k = next(k for k, segment in enumerate(segments) if segment.text.strip() == "0.348")
+        cell, beside = segments[k].style, segments[k + 1].style
+        # Bold (a weight), on the grid's own background: no grey block where a colour was.
+        assert cell.bold and cell.bgcolor == beside.bgcolor
