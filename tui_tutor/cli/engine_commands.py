@@ -12,13 +12,9 @@ import numpy as np
 from ..engine import export, gradcheck, presets, steps, training
 from ..engine.netfile import NetworkFileError, load_setup
 from ..engine.presets import Setup
-from ..i18n import detect_language, tr
+from ..i18n import tr
 from .errors import UsageError
-
-
-def language(args: argparse.Namespace) -> str:
-    """``--lang``, else the locale's."""
-    return getattr(args, "lang", None) or detect_language()
+from .parsing import language
 
 
 def load_source(args: argparse.Namespace) -> Setup:

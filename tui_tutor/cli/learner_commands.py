@@ -47,7 +47,7 @@ def cmd_progress(args: argparse.Namespace) -> int:
         print(f"Progress of {store.user} reset.")
         return 0
     from ..curriculum.quiz import question_ids
-    from .engine_commands import language
+    from .parsing import language
 
     lang = language(args)
     summary = store.summary(question_ids(lang))

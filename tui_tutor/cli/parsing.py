@@ -118,6 +118,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def language(args: argparse.Namespace) -> str:
+    """The output's language: ``--lang`` (before or after the command), else the locale's."""
+    from ..i18n import detect_language
+
+    return getattr(args, "lang", None) or detect_language()
+
+
 def _language_option(p: argparse.ArgumentParser) -> None:
     """``--lang`` after a command too; not given there, the one before the command (or the locale) holds."""
     p.add_argument("--lang", choices=("en", "zh"), default=argparse.SUPPRESS,
