@@ -59,9 +59,10 @@ class TutorApp(App):
     None until a screen needs it (``ensure_workbench``), so the lessons open without numpy."""
 
     def __init__(self, session: Session | None = None, *, start: str | None = None, lang: str | None = None,
-                 store=None, capabilities: Capabilities | None = None) -> None:
+                 store=None, capabilities: Capabilities | None = None, reader: bool = False) -> None:
         """``session``, or the parts to make one: ``store`` (None: progress kept in memory for this run),
-        ``lang`` and ``capabilities`` (None: a session at home)."""
+        ``lang`` and ``capabilities`` (None: a session at home). ``reader``: start in the reader mode
+        (the workbench's step as plain text, for a screen reader)."""
         if session is None:
             from .progress import MemoryStore
 
@@ -69,7 +70,8 @@ class TutorApp(App):
         self.session = session
         # The first screen is the app's default mode rather than a switch from Textual's blank
         # default screen: that switch applied all the CSS once more, a tenth of the start-up.
-        self.DEFAULT_MODE = start or session.state.last_screen or "lessons"
+        self.DEFAULT_MODE = "workbench" if reader else (start or session.state.last_screen or "lessons")
+        self._start_reader = reader
         super().__init__()
         if session.state.theme:
             self.theme = session.state.theme
@@ -89,6 +91,10 @@ class TutorApp(App):
 
     def on_ready(self) -> None:
         self.loaded = True
+        if self._start_reader:
+            from .screens.reader import ReaderScreen
+
+            self.push_screen(ReaderScreen())
         if not self.session.capabilities.suspend:
             # Textual's driver stops the process on SIGTSTP; where nobody could resume it
             # (a session served over SSH), a stray SIGTSTP is ignored.
@@ -185,10 +191,15 @@ class TutorApp(App):
         self.exit()
 
     def open_workbench(self, phase: str | None = None) -> None:
-        """Open the workbench, at the first step of ``phase`` if given (lessons' "try it" links)."""
+        """Open the workbench, at the first step of ``phase`` if given (lessons' "try it" links).
+        A lesson's numbers are the book's network on image 1: when the learner's workbench holds
+        something else, it is kept, and a message says so and names the key that switches."""
+        bench = self.ensure_workbench()
         if phase:
             try:
-                self.workbench = self.ensure_workbench().at_phase(phase)
+                self.workbench = bench.at_phase(phase)
             except StopIteration:
                 self.notify(self.tr("no_phase", phase=phase), severity="warning")
+            if not bench.is_books_lesson():
+                self.notify(self.tr("try_differs", image=1), timeout=10)
         self.action_open("workbench")

@@ -50,7 +50,8 @@ def run_app(args) -> int:
     from .app import TutorApp
 
     session = make_session(args)
-    app = TutorApp(session, start="quiz" if args.command == "quiz" else None)
+    app = TutorApp(session, start="quiz" if args.command == "quiz" else None,
+                   reader=bool(getattr(args, "reader", False)))
     if getattr(args, "lab", False):
         asyncio.run(_run_until_signal(app))
     else:

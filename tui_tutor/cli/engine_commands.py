@@ -12,7 +12,9 @@ import numpy as np
 from ..engine import export, gradcheck, presets, steps, training
 from ..engine.netfile import NetworkFileError, load_setup
 from ..engine.presets import Setup
+from ..i18n import tr
 from .errors import UsageError
+from .parsing import language
 
 
 def load_source(args: argparse.Namespace) -> Setup:
@@ -57,18 +59,37 @@ def _print_json(doc) -> None:
     sys.stdout.write("\n")
 
 
+def explained(setup: Setup, args: argparse.Namespace, lang: str) -> str:
+    """What an explanation is about: the book's image N, the learner's pixels, or the input; and the target."""
+    from ..engine.symbols import number
+
+    def vector(v) -> str:
+        return "(" + ", ".join(number(x) for x in v) + ")"
+
+    t = vector(setup.target)
+    if getattr(args, "pixels", None):
+        return tr(lang, "cli_about_pixels", pixels=args.pixels, t=t)
+    matches = [k for k, img in enumerate(presets.book_images()) if np.array_equal(img, setup.input)] \
+        if setup.input.size == 12 else []
+    image = getattr(args, "image", None) or (matches[0] + 1 if matches else None)
+    if image is not None and setup.labels:
+        return tr(lang, "cli_about_image", n=image, digit=setup.labels[image - 1], t=t)
+    return tr(lang, "cli_about_input", x=vector(setup.input), t=t)
+
+
 def cmd_explain(args: argparse.Namespace) -> int:
     from . import render
 
     setup = _with_input(load_source(args), args)
     eta = args.learning_rate or setup.learning_rate
     ex = steps.explain(setup.network, setup.input, setup.target, eta, setup.update_biases)
+    lang = language(args)
     if args.format == "json":
         _print_json(export.explanation_to_dict(ex))
     elif args.format == "markdown":
-        sys.stdout.write(render.explanation_markdown(ex))
+        sys.stdout.write(render.explanation_markdown(ex, lang, explained(setup, args, lang)))
     else:
-        render.print_explanation(ex)
+        render.print_explanation(ex, lang, explained(setup, args, lang))
     return 0
 
 
@@ -84,8 +105,9 @@ def cmd_train(args: argparse.Namespace) -> int:
         run = training.train(setup.network, setup.data, eta, epochs, setup.update_biases)
         _print_json(export.training_to_dict(run, setup.data, eta, epochs))
     else:
-        run = render.train_with_progress(setup, eta, epochs)
-        render.print_training(run, setup, eta, epochs)
+        lang = language(args)
+        run = render.train_with_progress(setup, eta, epochs, lang)
+        render.print_training(run, setup, eta, epochs, lang)
     return 0
 
 
@@ -102,6 +124,6 @@ def cmd_gradcheck(args: argparse.Namespace) -> int:
                           for s, b, n in zip(check.symbols, check.backprop, check.numeric)],
         })
     else:
-        render.print_gradcheck(check)
+        render.print_gradcheck(check, language(args))
     return 0 if check.max_relative_difference < 1e-5 else 1
 

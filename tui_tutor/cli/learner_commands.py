@@ -47,13 +47,15 @@ def cmd_progress(args: argparse.Namespace) -> int:
         print(f"Progress of {store.user} reset.")
         return 0
     from ..curriculum.quiz import question_ids
+    from .parsing import language
 
-    summary = store.summary(question_ids(args.lang or "en"))
+    lang = language(args)
+    summary = store.summary(question_ids(lang))
     if args.format == "json":
         json.dump(summary, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
     else:
-        print(format_summary(summary, args.lang or "en"))
+        print(format_summary(summary, lang))
     return 0
 
 
@@ -61,20 +63,25 @@ def format_summary(summary: dict, lang: str = "en") -> str:
     """The summary for people: who, where it is kept, lessons read, and a line a lesson of quiz scores."""
     from ..curriculum.lessons import load_lessons
 
-    saving = "saved in " + str(summary["database"]) if summary.get("saving") else "NOT being saved"
+    from ..i18n import tr
+
+    saving = tr(lang, "cli_saved_in", path=summary["database"]) if summary.get("saving") else tr(lang, "cli_not_saved")
     read = summary.get("lessons_read") or []
     titles = {lesson.number: lesson.title for lesson in load_lessons(lang)}
-    lines = [f"Progress of {summary.get('user', '?')} ({saving})",
-             f"  first seen {summary.get('first_seen') or '—'}, last seen {summary.get('last_seen') or '—'}",
-             f"  last screen: {summary.get('last_screen') or '—'}",
-             f"  lessons read: {len(read)} of {len(titles)}" + (f" ({', '.join(map(str, read))})" if read else ""),
-             f"  quiz answers given: {summary.get('answers', 0)}",
+    lesson_head = _fit(tr(lang, "cli_lesson"), 44)
+    lines = [tr(lang, "cli_progress_of", user=summary.get("user", "?"), saving=saving),
+             "  " + tr(lang, "cli_seen", first=summary.get("first_seen") or "—", last=summary.get("last_seen") or "—"),
+             "  " + tr(lang, "cli_last_screen", screen=summary.get("last_screen") or "—"),
+             "  " + tr(lang, "cli_lessons_read", n=len(read), total=len(titles))
+             + (f" ({', '.join(map(str, read))})" if read else ""),
+             "  " + tr(lang, "cli_answers", n=summary.get("answers", 0)),
              "",
-             f"  {'lesson':<44} right / questions   answered",
+             f"  {lesson_head} {tr(lang, 'cli_score_head')}",
              ]
+    mastered = tr(lang, "cli_mastered")
     for lesson, s in sorted(summary.get("scores", {}).items(), key=lambda kv: int(kv[0])):
-        title = _fit(titles.get(int(lesson), f"lesson {lesson}"), 44)
-        mark = "  ✓ mastered" if s.get("mastered") else ""
+        title = _fit(titles.get(int(lesson), tr(lang, "cli_lesson_n", n=lesson)), 44)
+        mark = f"  {mastered}" if s.get("mastered") else ""
         lines.append(f"  {title} {s['right']:>5} / {s['total'] or 0:<9} {s['answered']:>8}{mark}")
     return "\n".join(lines)
 

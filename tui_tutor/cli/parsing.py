@@ -56,6 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
         "With no command, opens the tutor."))
     parser.add_argument("--version", action="version", version=f"tui-tutor {__version__}")
     parser.add_argument("--lang", choices=("en", "zh"), help="language of the tutor (default: from the locale)")
+    parser.add_argument("--reader", action="store_true",
+                        help="reader mode: the workbench's current step as plain text, one statement a line, "
+                             "for a screen reader or a braille display (v toggles it in the tutor)")
     _progress_options(parser)
     parser.add_argument("--lab", action="store_true", help=argparse.SUPPRESS)  # a session served by `lab serve`
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -64,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
                        description="The full step-by-step explanation of one forward pass, backward pass "
                                    "and update for one input: every formula, with its numbers.")
     _source(p)
+    _language_option(p)
     which = p.add_mutually_exclusive_group()
     which.add_argument("--image", type=_image, metavar="N", help="the book's image N (1-64; default 1)")
     which.add_argument("--pixels", type=_pixels, metavar="BITS",
@@ -78,6 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Full-batch training (the gradient of C_T summed over all images, then one "
                                    "update) on the book's 64 images or the network file's data.")
     _source(p)
+    _language_option(p)
     p.add_argument("--epochs", type=_epochs, metavar="N", help="number of updates (default: 50 for the book)")
     p.add_argument("--learning-rate", "--eta", type=_learning_rate, metavar="η", help="the learning rate η")
     p.add_argument("--format", choices=("text", "json"), default="text")
@@ -86,14 +91,14 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Every backpropagated gradient beside the central-difference estimate "
                                    "(C(θ+h) − C(θ−h)) / 2h, with the largest difference.")
     _source(p)
+    _language_option(p)
     p.add_argument("--image", type=_image, metavar="N", help="the book's image N (1-64; default 1)")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p = sub.add_parser("quiz", help="open the tutor on the quiz, or check the question bank",
                        description="Opens the tutor on the quiz. With --check, validates the whole question bank "
                                    "and prints the number of questions per lesson and language.")
     p.add_argument("--check", action="store_true", help="validate the question bank and exit (non-zero on a problem)")
-    p.add_argument("--lang", choices=("en", "zh"), default=argparse.SUPPRESS,
-                   help="language of the tutor (default: from the locale)")
+    _language_option(p)
     _progress_options(p)
 
     p = sub.add_parser("progress", help="summary of your saved progress",
@@ -101,6 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--reset", action="store_true", help="forget this user's progress (asks for confirmation)")
     p.add_argument("--yes", action="store_true", help="with --reset: don't ask")
+    _language_option(p)
     _progress_options(p)
 
     try:
@@ -110,6 +116,19 @@ def build_parser() -> argparse.ArgumentParser:
     else:
         add_lab_parser(sub)
     return parser
+
+
+def language(args: argparse.Namespace) -> str:
+    """The output's language: ``--lang`` (before or after the command), else the locale's."""
+    from ..i18n import detect_language
+
+    return getattr(args, "lang", None) or detect_language()
+
+
+def _language_option(p: argparse.ArgumentParser) -> None:
+    """``--lang`` after a command too; not given there, the one before the command (or the locale) holds."""
+    p.add_argument("--lang", choices=("en", "zh"), default=argparse.SUPPRESS,
+                   help="language of the output (default: from the locale)")
 
 
 def _progress_options(p: argparse.ArgumentParser) -> None:

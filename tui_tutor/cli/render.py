@@ -12,7 +12,7 @@ from ..engine.gradcheck import GradientCheck
 from ..engine.presets import Setup
 from ..engine.steps import Explanation, Step
 from ..engine.symbols import number
-from ..i18n import PHASE_TITLES
+from ..i18n import PHASE_TITLES, tr
 
 
 def _console(stderr: bool = False) -> Console:
@@ -24,40 +24,59 @@ def step_lines(step: Step) -> tuple[str, str, str]:
     return step.lines()
 
 
-def print_explanation(ex: Explanation) -> None:
+def _network_line(ex: Explanation, lang: str) -> str:
+    layers = "-".join(map(str, ex.pass_.network.layers))
+    return tr(lang, "cli_network", layers=layers, eta=number(ex.learning_rate)) + (
+        "" if ex.update_biases else tr(lang, "cli_biases_fixed"))
+
+
+def print_explanation(ex: Explanation, lang: str = "en", about: str = "") -> None:
+    """Every step; ``about``: what is explained (the image or input, and the target)."""
     out = _console()
     p = ex.pass_
-    out.print(Text(f"Network {'-'.join(map(str, p.network.layers))}, η = {number(ex.learning_rate)}"
-                   + ("" if ex.update_biases else ", biases not updated"), style="bold"))
+    out.print(Text(_network_line(ex, lang), style="bold"))
+    if about:
+        out.print(Text(about, style="bold"))
     phase = None
     for step in ex.steps:
         if step.phase != phase:
             phase = step.phase
-            out.rule(Text(PHASE_TITLES["en"][phase], style="bold cyan"), align="left")
+            out.rule(Text(PHASE_TITLES[lang][phase], style="bold cyan"), align="left")
         formula, substituted, value = step_lines(step)
         out.print(Text(formula, style="bold"))
         out.print(Text(substituted))
         out.print(Text(value, style="green"))
-    out.print(Text(f"C = {number(p.cost, 6)} before the update", style="bold"))
+    out.print(Text(tr(lang, "cli_cost_before", cost=number(p.cost, 6)), style="bold"))
+    out.print(Text(tr(lang, "cli_cost_after", cost=number(cost_after(ex), 6)), style="bold"))
 
 
-def explanation_markdown(ex: Explanation) -> str:
-    lines = [f"# Backpropagation, step by step ({'-'.join(map(str, ex.pass_.network.layers))} network,"
-             f" η = {number(ex.learning_rate)})", ""]
+def cost_after(ex: Explanation) -> float:
+    """The cost of the same input and target with the updated network."""
+    from ..engine.network import cost_of
+
+    return cost_of(ex.updated, ex.pass_.x, ex.pass_.t)
+
+
+def explanation_markdown(ex: Explanation, lang: str = "en", about: str = "") -> str:
+    layers = "-".join(map(str, ex.pass_.network.layers))
+    lines = ["# " + tr(lang, "cli_markdown_title", layers=layers, eta=number(ex.learning_rate)), ""]
+    if about:
+        lines += [about, ""]
     phase = None
     for step in ex.steps:
         if step.phase != phase:
             if phase is not None:
                 lines += ["```", ""]
             phase = step.phase
-            lines += [f"## {PHASE_TITLES['en'][phase]}", "", "```text"]
+            lines += [f"## {PHASE_TITLES[lang][phase]}", "", "```text"]
         lines += list(step_lines(step))
-    lines += ["```", ""]
+    lines += ["```", "", tr(lang, "cli_cost_before", cost=number(ex.pass_.cost, 6)) + "  ",
+              tr(lang, "cli_cost_after", cost=number(cost_after(ex), 6)), ""]
     return "\n".join(lines)
 
 
-def train_with_progress(setup: Setup, eta: float, epochs: int) -> training.TrainingRun:
-    columns = (TextColumn("training"), BarColumn(), MofNCompleteColumn(), TextColumn("C_T = {task.fields[cost]}"),
+def train_with_progress(setup: Setup, eta: float, epochs: int, lang: str = "en") -> training.TrainingRun:
+    columns = (TextColumn(tr(lang, "cli_training")), BarColumn(), MofNCompleteColumn(), TextColumn("C_T = {task.fields[cost]}"),
                TimeRemainingColumn())
     with Progress(*columns, console=_console(stderr=True), transient=True) as progress:
         task = progress.add_task("train", total=epochs, cost="…")
@@ -73,11 +92,10 @@ def _pattern(x) -> str:
     return "/".join(bits[k : k + 3] for k in range(0, len(bits), 3)) if len(bits) == 12 else bits
 
 
-def print_training(run: training.TrainingRun, setup: Setup, eta: float, epochs: int) -> None:
+def print_training(run: training.TrainingRun, setup: Setup, eta: float, epochs: int, lang: str = "en") -> None:
     out = _console()
-    out.print(Text(f"Full-batch gradient descent: {epochs} updates, η = {number(eta)}, "
-                   f"{len(setup.data)} images", style="bold"))
-    history = Table(title="Cost C_T", show_edge=False)
+    out.print(Text(tr(lang, "cli_train_title", epochs=epochs, eta=number(eta), images=len(setup.data)), style="bold"))
+    history = Table(title=tr(lang, "cli_cost_table"), show_edge=False)
     cols = 4
     for _ in range(cols):
         history.add_column("n", justify="right")
@@ -91,28 +109,31 @@ def print_training(run: training.TrainingRun, setup: Setup, eta: float, epochs: 
         history.add_row(*cells)
     out.print(history)
     preds = export.predictions(run.network, setup.data)
-    table = Table(title="Predictions", show_edge=False)
-    for name in ("image", "pixels", "expected", "outputs", "predicted", ""):
+    table = Table(title=tr(lang, "cli_predictions"), show_edge=False)
+    for name in (tr(lang, "cli_col_image"), tr(lang, "cli_col_pixels"), tr(lang, "cli_col_expected"),
+                 tr(lang, "cli_col_outputs"), tr(lang, "cli_col_predicted"), ""):
         table.add_column(name)
+    wrong = tr(lang, "cli_wrong")
     for p in preds:
         outputs = ", ".join(number(v, 4) for v in p["outputs"])
         table.add_row(str(p["image"]), _pattern(setup.data.inputs[p["image"] - 1]), str(p["expected"]), outputs,
-                      str(p["predicted"]), "✓" if p["correct"] else Text("✗ wrong", style="bold red"))
+                      str(p["predicted"]), "✓" if p["correct"] else Text(wrong, style="bold red"))
     out.print(table)
     right = sum(p["correct"] for p in preds)
-    out.print(Text(f"C_T: {number(run.cost_history[0], 6)} → {number(run.cost_history[-1], 6)}; "
-                   f"accuracy {right}/{len(preds)} = {100 * right / len(preds):.1f} %", style="bold"))
+    out.print(Text(tr(lang, "cli_train_summary", first=number(run.cost_history[0], 6),
+                      last=number(run.cost_history[-1], 6), right=right, total=len(preds),
+                      percent=f"{100 * right / len(preds):.1f}"), style="bold"))
 
 
-def print_gradcheck(check: GradientCheck) -> None:
+def print_gradcheck(check: GradientCheck, lang: str = "en") -> None:
     out = _console()
-    table = Table(title="Backpropagation beside central differences", show_edge=False)
-    for name in ("gradient", "backprop", "central difference", "difference"):
+    table = Table(title=tr(lang, "cli_check_title"), show_edge=False)
+    for name in (tr(lang, "cli_col_gradient"), tr(lang, "backprop"), tr(lang, "central"), tr(lang, "difference")):
         table.add_column(name, justify="right")
     for s, b, n in zip(check.symbols, check.backprop, check.numeric):
-        table.add_row(s, f"{b:.10g}", f"{n:.10g}", f"{abs(b - n):.2e}")
+        table.add_row(s, number(b, 10), number(n, 10), f"{abs(b - n):.2e}")
     out.print(table)
     ok = check.max_relative_difference < 1e-5
-    out.print(Text(f"largest difference {check.max_difference:.3e} "
-                   f"(relative {check.max_relative_difference:.3e}): "
-                   + ("they agree" if ok else "THEY DISAGREE"), style="bold green" if ok else "bold red"))
+    d, r = f"{check.max_difference:.3e}", f"{check.max_relative_difference:.3e}"
+    text = tr(lang, "cli_check_agree", d=d, r=r) if ok else tr(lang, "cli_check_disagree", d=d, r=r)
+    out.print(Text(text, style="bold green" if ok else "bold red"))

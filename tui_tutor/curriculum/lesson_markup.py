@@ -72,7 +72,10 @@ def parse(markdown: str) -> list[Block]:
         if stripped.startswith(_FENCE):
             body = []
             while k < len(lines) and not lines[k].lstrip().startswith(_FENCE):
-                body.append(lines[k][indent:] if lines[k][:indent].isspace() else lines[k].lstrip())
+                # The fence's own indent comes off each line (a code block in a list item), the
+                # rest stays: code is laid out with spaces (a formula's continuation, a diagram).
+                prefix = lines[k][:indent]
+                body.append(lines[k][indent:] if not prefix.strip() else lines[k].lstrip())
                 k += 1
             k += 1  # the closing fence
             blocks.append(Block("code", "\n".join(body), indent=indent, gap=gap))

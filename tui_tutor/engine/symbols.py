@@ -42,8 +42,10 @@ def parameter_symbols(layers) -> list[str]:
 
 
 def number(v: float, digits: int = 4) -> str:
-    """A number as a formula shows it: a few significant figures, a true minus sign."""
+    """A number as a formula shows it: a few significant figures, a true minus sign, never "−0"."""
     text = f"{v:.{digits}g}"
+    if float(text) == 0:  # −0.0, or a value rounding to zero: a sign would say nothing true
+        text = "0"
     if "e" in text:
         mant, exp = text.split("e")
         text = f"{mant}×10{sup(int(exp))}"
@@ -51,6 +53,7 @@ def number(v: float, digits: int = 4) -> str:
 
 
 def operand(v: float, digits: int = 4) -> str:
-    """A number inside a formula: negative ones in brackets, so "0.5×(−1.2)" reads right."""
+    """A number inside a formula: negative ones and powers of ten in brackets, so that
+    "0.5×(−1.2)" and "0.5×(1.2×10⁻⁵)" read as one factor each."""
     text = number(v, digits)
-    return f"({text})" if v < 0 else text
+    return f"({text})" if text.startswith("−") or "×" in text else text

@@ -125,6 +125,8 @@ class TrainingScreen(Screen):
         pixels[event.index] = 1 - pixels[event.index]
         grid.pixels = tuple(pixels)
         self._answer()
+        # On a short terminal the answer is below the grid: keep it in sight as the learner draws.
+        self.call_after_refresh(self.query_one("#draw-answer").scroll_visible, animate=False)
 
     @on(Button.Pressed, "#train")
     def action_train(self) -> None:
@@ -200,3 +202,4 @@ class TrainingScreen(Screen):
         self.query_one("#train", Button).disabled = False
         self.query_one("#stop", Button).disabled = True
         self._show(run.network)
+        self.call_after_refresh(self.query_one("#train-status").scroll_visible, animate=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -11,6 +12,7 @@ from textual.widgets import Header, TabbedContent, TabPane
 from ..engine import gradcheck
 from ..engine.steps import PHASES
 from ..engine.symbols import number
+from ..widgets.colours import role_style
 from ..widgets.footer import TutorFooter
 from ..widgets.formula_panel import FormulaPanel
 from ..widgets.keys import bind
@@ -18,7 +20,7 @@ from ..widgets.network_diagram import NetworkDiagram
 from ..widgets.parameter_editor import ParameterEditor
 from ..widgets.pixel_grid import PixelGrid
 from ..widgets.steady import SteadyStatic
-from ..widgets.styled_lines import StyledLines
+from ..widgets.styled_lines import StyledLines, plain_line
 from ..tutor.workbench import Workbench
 from .workbench_prompts import WorkbenchPrompts
 
@@ -49,6 +51,8 @@ class WorkbenchScreen(WorkbenchPrompts, Screen):
         bind("ctrl+s", "save", show=False),
         bind("ctrl+o", "load", show=False),
         bind("c", "gradient_check", show=False),
+        bind("v", "reader", show=False),
+        bind("b", "lessons_numbers", show=False),
     ]
 
     def __init__(self) -> None:
@@ -100,26 +104,34 @@ class WorkbenchScreen(WorkbenchPrompts, Screen):
     def _render_state(self, state: Workbench) -> None:
         ex = state.explanation
         step = ex.steps[state.step]
-        tr = self.app.tr
         grid = self.query_one("#grid", PixelGrid)
         grid.display = state.is_image_grid
         if state.is_image_grid:
             grid.pixels = tuple(int(v >= 0.5) for v in state.setup.input)
-        s = state.setup
-        image = f"{tr('image')} {state.image}" if state.image else tr("edited")
-        lines = [image, f"{tr('target')} t = ({', '.join(number(v) for v in s.target)})"]
-        if state.digit is not None:
-            lines[-1] += f" · {tr('digit')} {state.digit}"
-        if not state.is_image_grid:
-            lines.insert(0, "x = (" + ", ".join(number(v) for v in s.input) + ")")
-        lines += [f"C = {number(ex.pass_.cost, 6)}", f"η = {number(s.learning_rate)}"]
-        if not s.update_biases:
-            lines.append(tr("biases_fixed"))
-        if state.history:
-            lines.append(f"{tr('history')}: {len(state.history)}")
-        self.query_one("#wb-info", StyledLines).show_text("\n".join(lines))
+        self.query_one("#wb-info", StyledLines).show_lines(self._info_lines(state))
         self.query_one("#formula", FormulaPanel).show(step, state.step, len(ex.steps), self.app.lang)
         self._render_tab(state, self.query_one("#wb-tabs", TabbedContent).active)
+
+    def _info_lines(self, state: Workbench) -> list:
+        """What is explained: the image (or network), the target, the cost and η; t and η styled
+        as in the formula."""
+        s, tr = state.setup, self.app.tr
+        colour = not self.app.no_color
+        key, values = state.label()
+        target = f"({', '.join(number(v) for v in s.target)})"
+        lines = [plain_line(tr(key, **values)),
+                 ((f"{tr('target')} ", ""), ("t", role_style("t", colour)), (f" = {target}", ""))]
+        if state.digit is not None:
+            lines.append(plain_line(f"{tr('digit')} {state.digit}"))
+        if not state.is_image_grid:
+            lines.insert(0, plain_line("x = (" + ", ".join(number(v) for v in s.input) + ")"))
+        lines += [plain_line(f"C = {number(state.explanation.pass_.cost, 6)}"),
+                  (("η", role_style("eta", colour)), (f" = {number(s.learning_rate)}", ""))]
+        if not s.update_biases:
+            lines.append(plain_line(tr("biases_fixed")))
+        if state.history:
+            lines.append(plain_line(f"{tr('history')}: {len(state.history)}"))
+        return lines
 
     def _render_tab(self, state: Workbench, tab: str) -> None:
         """Only the tab on screen is drawn; the others are drawn when they are opened."""
@@ -141,7 +153,9 @@ class WorkbenchScreen(WorkbenchPrompts, Screen):
         if key == self._history_key:  # a step changes nothing here
             return
         self._history_key = key
-        costs = [cost_of(net, s.input, s.target) for net in state.history + (s.network,)]
+        # A state of another shape (before ``m``) is costed on its own input and target.
+        costs = [cost_of(b.setup.network, s.input, s.target) if b.setup.network.layers == s.network.layers
+                 else b.explanation.pass_.cost for b in (*state.history, state)]
         lines = [f"{k:3d}  C = {number(c, 6)}" for k, c in enumerate(costs)]
         self.query_one("#history", SteadyStatic).show_content("\n".join(lines) + "\n\n " + self.app.tr("history_keys"))
 
@@ -149,9 +163,10 @@ class WorkbenchScreen(WorkbenchPrompts, Screen):
         s = state.setup
         check = gradcheck.check_gradients(s.network, s.input, s.target)
         tr = self.app.tr
-        rows = [f"{'':10} {tr('backprop'):>14} {tr('central'):>18} {tr('difference'):>10}"]
-        rows += [f"{sym:10} {b:14.8g} {n:18.8g} {abs(b - n):10.1e}"
+        header = [tr("backprop"), tr("central"), tr("difference")]
+        cells = [[sym, f"{b + 0.0:.8g}", f"{n + 0.0:.8g}", f"{abs(b - n):.1e}"]  # + 0.0: no −0
                  for sym, b, n in zip(check.symbols, check.backprop, check.numeric)]
+        rows = [row.replace("-", "−") for row in table_rows([["", *header], *cells])]
         rows.append(tr("largest", d=f"{check.max_difference:.2e}", r=f"{check.max_relative_difference:.2e}"))
         self.query_one("#check", SteadyStatic).show_content("\n".join(rows))
 
@@ -214,10 +229,38 @@ class WorkbenchScreen(WorkbenchPrompts, Screen):
         self.query_one("#wb-tabs", TabbedContent).active = "tab-check"
 
     def action_reset(self) -> None:
-        self._set(self.state.reset())
+        reset = self.state.reset()
+        if reset is self.state:  # a loaded network has no preset to go back to
+            self.notify(self.app.tr("reset_loaded"), severity="warning")
+            return
+        self._set(reset)
         self.notify(self.app.tr("reset"))
 
     def action_switch_preset(self) -> None:
-        self._set(Workbench.from_preset("mazur" if self.state.preset == "book" else "book"))
+        self._set(self.state.switched("mazur" if self.state.preset == "book" else "book"))
+
+    def action_lessons_numbers(self) -> None:
+        """The lessons' numbers (the book's network on image 1), the learner's own kept for undo."""
+        if self.state.is_books_lesson():
+            return
+        self._set(self.state.books_lesson(1))
+        self.notify(self.app.tr("try_switched", image=1))
+
+    def action_reader(self) -> None:
+        from .reader import ReaderScreen
+
+        self.app.push_screen(ReaderScreen())
+
+
+def table_rows(rows: list[list[str]]) -> list[str]:
+    """Rows of cells in columns by their width on screen (a Chinese character takes two cells):
+    the first column to the left, the others to the right, so each header sits over its numbers."""
+    widths = [max(cell_len(row[k]) for row in rows) for k in range(len(rows[0]))]
+
+    def pad(text: str, k: int) -> str:
+        space = " " * (widths[k] - cell_len(text))
+        return text + space if k == 0 else space + text
+
+    return ["  ".join(pad(cell, k) for k, cell in enumerate(row)).rstrip() for row in rows]
 
 

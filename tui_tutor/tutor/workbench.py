@@ -27,7 +27,8 @@ class Workbench:
     preset: str = "book"
     image: int | None = 1  # the book's image number, None once the pixels are edited
     step: int = 0
-    history: tuple[Network, ...] = field(default=())  # networks before each applied update
+    history: tuple[Workbench, ...] = field(default=())
+    """The states before each update, reset, randomisation or switch of network, for undo."""
 
     @classmethod
     def from_preset(cls, name: str = "book", image: int = 1) -> Workbench:
@@ -48,6 +49,29 @@ class Workbench:
     def explanation(self) -> Explanation:
         s = self.setup
         return explain(s.network, s.input, s.target, s.learning_rate, s.update_biases)
+
+    @property
+    def shows_books_image(self) -> bool:
+        """The book's network on one of its images with the book's target for it."""
+        return (self.preset == "book" and self.image is not None
+                and np.array_equal(self.setup.target, presets.target_for_digit(presets.book_labels()[self.image - 1])))
+
+    def label(self) -> tuple[str, dict]:
+        """What the learner is looking at, as a catalogue id and its values: the book's image,
+        that image with another target, edited pixels, the 2-2-2 network, or a loaded one."""
+        if self.preset == "mazur":
+            key = "preset_mazur"
+        elif self.preset != "book":
+            key = "loaded_network"
+        elif self.image is None:
+            key = "edited"
+        else:
+            key = "image_n" if self.shows_books_image else "image_new_target"
+        return key, {"n": self.image}
+
+    def _remembered(self) -> tuple[Workbench, ...]:
+        """The history with this state on top (without its own history: that is the rest)."""
+        return self.history + (replace(self, history=()),)
 
     @property
     def is_image_grid(self) -> bool:
@@ -113,25 +137,50 @@ class Workbench:
         return self._with_setup(network=network)
 
     def reset(self) -> Workbench:
-        """The preset's own parameters again; the image and target stay."""
-        fresh = Workbench.from_preset(self.preset).setup
-        return replace(self._with_setup(network=fresh.network, learning_rate=fresh.learning_rate), history=())
+        """The preset's own parameters again; the image and target stay. Undone by ``undone``."""
+        preset = self.preset if self.preset in presets.PRESET_NAMES else "book"
+        if presets.preset(preset).network.layers != self.setup.network.layers:  # a loaded network
+            return self
+        fresh = Workbench.from_preset(preset).setup
+        reset = self._with_setup(network=fresh.network, learning_rate=fresh.learning_rate)
+        return replace(reset, history=self._remembered())
+
+    def switched(self, preset: str) -> Workbench:
+        """Another preset network (``m``), this state kept for undo."""
+        return replace(Workbench.from_preset(preset), history=self._remembered())
+
+    def is_books_lesson(self, image: int = 1) -> bool:
+        """The lessons' numbers: the book's network with its parameters and η, on image ``image``."""
+        book = presets.book(image)
+        return (self.shows_books_image and self.image == image and self.setup.network.same_as(book.network)
+                and self.setup.learning_rate == book.learning_rate and self.setup.update_biases)
+
+    def books_lesson(self, image: int = 1) -> Workbench:
+        """The book's network and parameters on ``image`` (a lesson's numbers), this state kept for undo."""
+        phase = self.explanation.steps.phases[self.step]
+        return replace(Workbench.from_preset("book", image).at_phase(phase), history=self._remembered())
 
     def randomised(self, seed: int) -> Workbench:
         if not 0 <= seed <= MAX_SEED:
             raise ValueError(f"the seed must be a whole number from 0 to {MAX_SEED}, not {seed}")
         network = Network.random(self.setup.network.layers, seed)
-        return self._with_setup(network=network)
+        return replace(self._with_setup(network=network), history=self._remembered())
 
     def applied(self) -> Workbench:
-        """One gradient-descent step on this input; the old network goes on the history."""
+        """One gradient-descent step on this input; this state goes on the history."""
         new = self.explanation.updated
-        return replace(self._with_setup(network=new), history=self.history + (self.setup.network,), step=0)
+        return replace(self._with_setup(network=new), history=self._remembered(), step=0)
 
     def undone(self) -> Workbench:
+        """The state before the last update, reset, randomisation or switch. With the same network
+        shape only the parameters come back (the image and target chosen since stay)."""
         if not self.history:
             return self
-        return replace(self._with_setup(network=self.history[-1]), history=self.history[:-1])
+        before, rest = self.history[-1], self.history[:-1]
+        if before.preset == self.preset and before.setup.network.layers == self.setup.network.layers:
+            back = self._with_setup(network=before.setup.network, learning_rate=before.setup.learning_rate)
+            return replace(back, history=rest)
+        return replace(before, history=rest)
 
     @staticmethod
     def _matching_image(x: np.ndarray) -> int | None:

@@ -1,26 +1,37 @@
 """Shows one step record: where we are, the general form, the formula in symbols,
-the same with the numbers put in, and the value; the terms in play coloured."""
+the same with the numbers put in, and the value; the terms in play styled by their role,
+and a legend naming the roles of this step in their own styles."""
 
 from __future__ import annotations
 
 from ..engine.steps import Step
 from ..i18n import PHASE_TITLES, tr
-from .colours import RESULT_STYLE, style_for
+from .colours import RESULT_STYLE, role, role_names, role_style, style_for
 from .styled_lines import Line, StyledLines
 
 
-def _parts(parts, result) -> list[tuple[str, str]]:
-    return [(text, RESULT_STYLE if ref is not None and ref == result and k == 0 else style_for(ref))
+def _parts(parts, result, colour: bool) -> list[tuple[str, str]]:
+    return [(text, RESULT_STYLE if ref is not None and ref == result and k == 0 else style_for(ref, colour))
             for k, (text, ref) in enumerate(parts)]
 
 
-def step_lines(step: Step, index: int, total: int, lang: str) -> list[Line]:
+def legend(step: Step, lang: str, colour: bool = True) -> Line:
+    """"■ computed  ■ output a  ■ target t …": the roles of this step, each in its style."""
+    names = role_names(lang)
+    runs: list[tuple[str, str]] = [(tr(lang, "legend") + ": ", "dim"), (step.symbol, RESULT_STYLE),
+                                   (" " + names["result"], "")]
+    for name in dict.fromkeys(role(ref.quantity) for ref in step.uses):
+        runs += [("  ", ""), (names[name], role_style(name, colour))]
+    return tuple(runs)
+
+
+def step_lines(step: Step, index: int, total: int, lang: str, colour: bool = True) -> list[Line]:
     """Where we are and the general form, then ``Step.lines()`` styled part by part."""
     return [
         ((f"{tr(lang, 'step')} {index + 1} {tr(lang, 'of')} {total} · {PHASE_TITLES[lang][step.phase]}", "bold"),),
         ((f"{tr(lang, 'general')}: {step.general}", "italic dim"),),
-        tuple(_parts(step.formula_parts, step.result)),
-        ((step.continuation, ""), *_parts(step.substituted_parts, None)),
+        tuple(_parts(step.formula_parts, step.result, colour)),
+        ((step.continuation, ""), *_parts(step.substituted_parts, None, colour)),
         ((step.continuation, ""), (step.value_text, "bold")),
     ]
 
@@ -35,5 +46,7 @@ class FormulaPanel(StyledLines):
 
     def show(self, step: Step, index: int, total: int, lang: str) -> None:
         # Within a phase the panel keeps its height (no layout, no jumping); a new phase fits it anew.
-        self.show_lines(step_lines(step, index, total, lang), fit=step.phase != self._phase)
+        colour = not self.app.no_color
+        lines = [*step_lines(step, index, total, lang, colour), legend(step, lang, colour)]
+        self.show_lines(lines, fit=step.phase != self._phase)
         self._phase = step.phase

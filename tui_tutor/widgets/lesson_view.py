@@ -21,6 +21,10 @@ from ..curriculum.lesson_markup import INLINE, Block, parse
 from .line_breaks import wrap
 
 
+MEASURE = 100
+"""The widest a lesson's lines get: on a wide terminal, longer lines are hard to follow back."""
+
+
 class LessonView(ScrollView, can_focus=True):
     COMPONENT_CLASSES = {"lesson-view--h1", "lesson-view--h2", "lesson-view--code", "lesson-view--link",
                          "lesson-view--marker"}
@@ -77,16 +81,17 @@ class LessonView(ScrollView, can_focus=True):
         self._layout()  # the theme may have changed: the colours are in the lines
 
     def _layout(self) -> None:
-        width = self.scrollable_content_region.width
+        view = self.scrollable_content_region.width
+        width = min(view, MEASURE)
         if width <= 0:
             return
         try:
             styles = (self.rich_style, *(self._style(name) for name in ("h1", "h2", "code", "link", "marker")))
         except KeyError:  # the first style update comes before the parts' styles exist
             return
-        if self._laid_out_for == (width, self._lesson, styles):
+        if self._laid_out_for == (view, self._lesson, styles):
             return
-        self._laid_out_for = (width, self._lesson, styles)
+        self._laid_out_for = (view, self._lesson, styles)
         self._lines, self._heading_lines = [], []
         base = self.rich_style
         for k, block in enumerate(self._blocks):

@@ -78,13 +78,14 @@ class ParameterEditor(Vertical):
         self._network = network
         tr = self.app.tr
         uses = frozenset(step.uses) if step is not None else frozenset()  # a set: asked for every cell
+        colour = not self.app.no_color
         for l, grid in self._grids.items():
             units, inputs = network.layers[l - 1], network.layers[l - 2]
             source = [Ref("x", 1, i) if l == 2 else Ref("a", l - 1, i) for i in range(1, inputs + 1)]
             refs = [[Ref("w", l, j, i) for j in range(1, units + 1)] for i in range(1, inputs + 1)]
             refs.append([Ref("b", l, j) for j in range(1, units + 1)])
             grid.show([tr("unit_j", j=j) for j in range(1, units + 1)], [f"w·{s.symbol}" for s in source] + ["b"],
-                      [[(number(self._value(ref), 4), _style(ref, step, uses)) for ref in row] for row in refs])
+                      [[(number(self._value(ref), 4), _style(ref, step, uses, colour)) for ref in row] for row in refs])
         if self._stale or self._editing is None:  # the committed edit, and its message, go in this frame
             self._stale = False
             self._line().show_text(tr("edit_hint"))
@@ -174,11 +175,11 @@ class ParameterEditor(Vertical):
         self.query_one("#edit-message", StyledLines).show_text(text, fit=fit)
 
 
-def _style(ref: Ref, step: Step | None, uses: frozenset[Ref]) -> str:
-    """The colour of a cell: as in the formula when the step uses it."""
+def _style(ref: Ref, step: Step | None, uses: frozenset[Ref], colour: bool) -> str:
+    """The style of a cell: its role's, as in the formula, when the step uses it."""
     if step is None:
         return ""
-    return RESULT_STYLE if ref == step.result else (style_for(ref) if ref in uses else "")
+    return RESULT_STYLE if ref == step.result else (style_for(ref, colour) if ref in uses else "")
 
 
 
