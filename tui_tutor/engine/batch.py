@@ -170,8 +170,8 @@ class BatchExplanation:
             return float(p.costs[row])
         if q in ("delta", "grad_b"):
             return float(p.delta[l - 2][row, j - 1])
-        if q == "grad_w":
-            return float(p.delta[l - 2][row, j - 1] * p.a[l - 2][row, i - 1])
+        if q == "grad_w":  # + 0.0: a negative δ times a white pixel is 0, not −0
+            return float(p.delta[l - 2][row, j - 1] * p.a[l - 2][row, i - 1]) + 0.0
         raise ValueError(f"{ref.symbol} is not a quantity of a full-batch iteration")
 
     # The step records

@@ -32,6 +32,15 @@ WORDS = {
     "backprop": "反向传播", "central": "中心差分", "difference": "差",
     "largest": "最大差 {d}（相对 {r}）",
 
+    # The workbench's whole training set (one full-batch iteration) and the nudge of one parameter
+    "whole_set": "整个训练集", "so_far": "累计 Σ",
+    "batch_hint": "跟踪 {symbol} · C_T = {cost} · {{ }}：换一个参数",
+    "one_example_set": "没有训练集：唯一的样本就是整个训练集。",
+    "update_all": "每个参数的更新，η = {eta}：", "before": "原值", "after": "新值",
+    "prompt_nudge": "把选中的参数挪动 h（h 为负则向下挪）：",
+    "nudge_bad": "h 必须是非零的数，且挪动后参数仍是有限数，而不是 {text!r}",
+    "nudged": "{symbol} 挪动了 {h}：C 变化 {change}；∂C/∂θ·h 预测 {predicted}",
+
     # Saving and loading networks: files at home, names kept in the progress in the lab
     "prompt_save": "把工作台保存为（JSON 文件）：",
     "prompt_load": "载入网络文件：",
@@ -113,6 +122,7 @@ WORDS = {
     "action.toggle_digit": "目标 0/1", "action.edit_parameters": "编辑参数", "action.set_eta": "设置 η",
     "action.reset": "重置", "action.randomise": "随机参数…", "action.switch_preset": "书中网络 / 2-2-2",
     "action.save": "保存…", "action.load": "载入…", "action.gradient_check": "梯度检验",
+    "action.batch_mode": "整个训练集", "action.nudge": "微调 +h", "action.nudge_by": "按 h 微调…",
     # Training
     "action.train": "训练", "action.stop": "停止", "action.keep": "用于工作台",
     # Quiz
@@ -130,6 +140,10 @@ WORDS = {
     "action.ParameterGrid:move(-1000, 0)": "第一行", "action.ParameterGrid:move(1000, 0)": "最后一行",
     "action.ParameterGrid:move(0, -1000)": "第一列", "action.ParameterGrid:move(0, 1000)": "最后一列",
     "action.ParameterGrid:select": "编辑",
+    "action.BatchTable:move(1)": "下一步", "action.BatchTable:move(-1)": "上一步",
+    "action.BatchTable:move(16)": "下一页", "action.BatchTable:move(-16)": "上一页",
+    "action.BatchTable:move(-100000)": "第一步", "action.BatchTable:move(100000)": "最后一步",
+    "action.BatchTable:follow(1)": "下一个参数", "action.BatchTable:follow(-1)": "上一个参数",
     # Textual's own keys
     "action.command_palette": "命令面板",
     "action.app.focus_next": "下一个控件", "action.app.focus_previous": "上一个控件",
