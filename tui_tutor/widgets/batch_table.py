@@ -19,12 +19,13 @@ from textual.message import Message
 from ..engine.batch import BatchExplanation, BatchRef
 from ..engine.quantities import Ref
 from ..engine.symbols import number, unit, weight
-from .colours import RESULT_STYLE, style_for
+from .colours import QUANTITY_STYLES, RESULT_STYLE, style_for
 from .keys import bind
 from .styled_lines import Line, StyledLines
 
 WIDTH = 11  # a number's column: "−1.234×10⁻⁵" at most
 CURSOR = "▶ "
+COLOURED = frozenset(QUANTITY_STYLES.values())
 
 
 def _braille(x) -> str:
@@ -96,6 +97,11 @@ def body_lines(ex: BatchExplanation, follow: Ref, update_label: str, before: str
     return lines
 
 
+def without_colours(line: Line) -> Line:
+    """A row away from the cursor: the quantities' colours are kept for the step on show."""
+    return tuple((text, "" if style in COLOURED else style) for text, style in line)
+
+
 def with_cursor(line: Line) -> Line:
     """The line of the current step: an arrow (it reads without colour) and the line highlighted."""
     if not line:
@@ -143,6 +149,7 @@ class BatchTable(Vertical, can_focus=True):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self._body: list[Line] = []
+        self._plain: list[Line] = []
         self._key: tuple | None = None
         self.cursor_line = 0
 
@@ -160,11 +167,12 @@ class BatchTable(Vertical, can_focus=True):
         """``body`` (a callable making the lines) is made again only when ``key`` changes."""
         if key != self._key:
             self._key, self._body = key, body()
+            self._plain = [without_colours(line) for line in self._body]
         self.cursor_line = cursor_line
         self.query_one("#batch-hint", StyledLines).show_text(hint)
         self.query_one("#batch-head", StyledLines).show_lines([header])
-        lines = list(self._body)
-        lines[cursor_line] = with_cursor(lines[cursor_line])
+        lines = list(self._plain)
+        lines[cursor_line] = with_cursor(self._body[cursor_line])
         self.query_one("#batch-rows", StyledLines).show_lines(lines)
         self.call_after_refresh(self._scroll_to_cursor)
 
