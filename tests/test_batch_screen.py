@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tui_tutor.app import TutorApp
-from tui_tutor.engine import presets
+from tui_tutor.engine import presets, training
 from tui_tutor.engine.batch import BatchRef, explain_batch
 from tui_tutor.engine.network import cost_of
 from tui_tutor.engine.quantities import Ref
@@ -107,9 +107,23 @@ async def test_the_nudge_agrees_with_the_gradient_to_first_order_and_undoes():
         assert len(app.workbench.history) == 1
 
 
+async def test_the_whole_sets_update_is_trains_first_and_undoes():
+    book = presets.book()
+    app = TutorApp(lang="en", start="workbench")
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.press("b", "a")
+        trained = training.train(book.network, book.data, book.learning_rate, 1)
+        assert app.workbench.setup.network.same_as(trained.network)
+        assert f"Full-batch update applied: C_T 20.2545 → {number(trained.cost_history[1], 6)}" in [
+            n.message for n in app._notifications]
+        assert "C_T = 14.4273" in app.screen.query_one(BatchTable).query_one("#batch-hint").content
+        await pilot.press("u")
+        assert app.workbench.setup.network.same_as(book.network)
+
+
 def test_the_whole_sets_keys_are_named_in_both_languages():
     named = [b for b in BatchTable.BINDINGS if b.description]
-    assert {b.key for b in named} >= {"n", "p", "right_curly_bracket", "left_curly_bracket"}
+    assert {b.key for b in named} >= {"n", "p", "right_curly_bracket", "left_curly_bracket", "a"}
     for binding in named:
         for lang in LANGUAGES:
             assert action_label(lang, binding.action, "BatchTable"), (lang, binding.action)

@@ -36,6 +36,7 @@ WORDS = {
     "whole_set": "Whole set", "so_far": "Σ so far",
     "batch_hint": "Following {symbol} · C_T = {cost} · {{ }}: another parameter",
     "one_example_set": "No training set: the one example is the whole set.",
+    "applied_batch": "Full-batch update applied: C_T {before} → {after}",
     "update_all": "Update of every parameter, η = {eta}:", "before": "before", "after": "after",
     "prompt_nudge": "Nudge the selected parameter by h (a negative h moves it down):",
     "nudge_bad": "h must be a non-zero number that keeps the parameter finite, not {text!r}",
@@ -146,6 +147,7 @@ WORDS = {
     "action.BatchTable:move(16)": "Page down", "action.BatchTable:move(-16)": "Page up",
     "action.BatchTable:move(-100000)": "First", "action.BatchTable:move(100000)": "Last",
     "action.BatchTable:follow(1)": "Next parameter", "action.BatchTable:follow(-1)": "Previous parameter",
+    "action.BatchTable:apply": "Apply full-batch update",
     # Textual's own keys, in the words Textual gives them
     "action.command_palette": "palette",
     "action.app.focus_next": "Focus Next", "action.app.focus_previous": "Focus Previous",

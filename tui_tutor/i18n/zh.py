@@ -36,6 +36,7 @@ WORDS = {
     "whole_set": "整个训练集", "so_far": "累计 Σ",
     "batch_hint": "跟踪 {symbol} · C_T = {cost} · {{ }}：换一个参数",
     "one_example_set": "没有训练集：唯一的样本就是整个训练集。",
+    "applied_batch": "已执行整批更新：C_T {before} → {after}",
     "update_all": "每个参数的更新，η = {eta}：", "before": "原值", "after": "新值",
     "prompt_nudge": "把选中的参数挪动 h（h 为负则向下挪）：",
     "nudge_bad": "h 必须是非零的数，且挪动后参数仍是有限数，而不是 {text!r}",
@@ -144,6 +145,7 @@ WORDS = {
     "action.BatchTable:move(16)": "下一页", "action.BatchTable:move(-16)": "上一页",
     "action.BatchTable:move(-100000)": "第一步", "action.BatchTable:move(100000)": "最后一步",
     "action.BatchTable:follow(1)": "下一个参数", "action.BatchTable:follow(-1)": "上一个参数",
+    "action.BatchTable:apply": "执行整批更新",
     # Textual's own keys
     "action.command_palette": "命令面板",
     "action.app.focus_next": "下一个控件", "action.app.focus_previous": "上一个控件",

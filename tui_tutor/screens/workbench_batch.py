@@ -2,7 +2,7 @@
 
 Whole set (``b``): one full-batch iteration, the book's own update, followed for one
 parameter: a row an image with its share δ·a of ∂C_T/∂θ, the sum, then the update of
-every parameter; n/p step, { and } follow another parameter. The step records come from
+every parameter; n/p step, { and } follow another parameter, a applies the update. The step records come from
 ``engine.batch`` through ``Workbench.batch``.
 
 Nudge (``h``, ``H`` asks for h): the selected parameter (the Parameters tab's cell, or the
@@ -116,6 +116,12 @@ class WorkbenchBatch:
         refs = parameter_refs(self.state.setup.network.layers)
         self._batch_follow = refs[(refs.index(self.selected_parameter()) + message.by) % len(refs)]
         self._render_batch(self.state)
+
+    def on_batch_table_apply(self, _message: BatchTable.Apply) -> None:
+        before = self.state.batch.pass_.cost_total
+        self._set(self.state.batch_applied())
+        after = self.state.batch.pass_.cost_total
+        self.notify(self.app.tr("applied_batch", before=number(before, 6), after=number(after, 6)))
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         if event.pane.id == BATCH_TAB:

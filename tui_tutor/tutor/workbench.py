@@ -141,6 +141,11 @@ class Workbench:
         s = self.setup
         return explain_batch(s.network, training_set(s), s.learning_rate, s.update_biases)
 
+    def batch_applied(self) -> Workbench:
+        """The full-batch update w ← w − η ∂C_T/∂w (the book's); the old network goes on the history."""
+        new = self.batch.updated
+        return replace(self._with_setup(network=new), history=self.history + (self.setup.network,), step=0)
+
     def nudged(self, parameter: Ref, h: float) -> tuple[Workbench, Nudge]:
         """The parameter moved by ``h``, with C before and after beside ∂C/∂θ·h; the old
         network goes on the history, so undo takes the nudge back like an update."""

@@ -3,7 +3,7 @@ a row an image (k, its pixels, δ, a and the product δ·a, its share of ∂C_T/
 so far), the sum ∂C_T/∂θ, then the update of every parameter. A cursor row marks the step
 the formula panel shows; the rows scroll under a fixed header.
 
-The table only shows and reports keys (``Moved``, ``Follow``); the workbench decides what a
+The table only shows and reports keys (``Moved``, ``Follow``, ``Apply``); the workbench decides what a
 row means and keeps the state."""
 
 from __future__ import annotations
@@ -132,6 +132,7 @@ class BatchTable(Vertical, can_focus=True):
         bind("end", "move(100000)", owner="BatchTable", show=False),
         bind("right_curly_bracket", "follow(1)", owner="BatchTable", key_display="}"),
         bind("left_curly_bracket", "follow(-1)", owner="BatchTable", key_display="{"),
+        bind("a", "apply", owner="BatchTable"),
     ]
 
     @dataclass
@@ -145,6 +146,9 @@ class BatchTable(Vertical, can_focus=True):
         """Follow the next (``by`` = 1) or previous parameter."""
 
         by: int
+
+    class Apply(Message):
+        """Apply the full-batch update to the workbench's network."""
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -185,3 +189,6 @@ class BatchTable(Vertical, can_focus=True):
 
     def action_follow(self, by: int) -> None:
         self.post_message(self.Follow(by))
+
+    def action_apply(self) -> None:
+        self.post_message(self.Apply())
