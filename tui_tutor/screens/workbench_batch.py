@@ -103,7 +103,7 @@ class WorkbenchBatch:
         if state.setup.data is None:
             hint += "\n" + tr("one_example_set")
         body = lambda: body_lines(ex, follow, tr("update_all"), tr("before"), tr("after"))  # noqa: E731
-        self.query_one(BatchTable).show((ex, follow, lang), hint, header_line(follow, tr("so_far")),
+        self.query_one(BatchTable).show((ex, follow, lang), hint, header_line(ex, follow, tr("so_far")),
                                         body, walk_line(self._batch_index, images))
         self.query_one("#formula", FormulaPanel).show(walk[self._batch_index], self._batch_index, len(walk), lang)
         self._batch_shown = True

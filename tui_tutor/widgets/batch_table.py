@@ -18,7 +18,7 @@ from textual.message import Message
 
 from ..engine.batch import BatchExplanation, BatchRef
 from ..engine.quantities import Ref
-from ..engine.symbols import number, unit, weight
+from ..engine.symbols import number, operand, unit, weight
 from .colours import QUANTITY_STYLES, RESULT_STYLE, style_for
 from .keys import bind
 from .styled_lines import Line, StyledLines
@@ -28,8 +28,9 @@ CURSOR = "▶ "
 COLOURED = frozenset(QUANTITY_STYLES.values())
 
 
-def _braille(x) -> str:
-    """A 3×4 image in two braille cells (dots 2 wide, 4 high): columns 1–2, then column 3."""
+def picture(x) -> str:
+    """A 3×4 image in two braille cells (dots 2 wide, 4 high): columns 1–2, then column 3.
+    Another network's input is its first values."""
     if len(x) != 12:
         return ",".join(number(v, 2) for v in x[:3]) + ("…" if len(x) > 3 else "")
     left = (0x01, 0x02, 0x04, 0x40), (0x08, 0x10, 0x20, 0x80)  # dots of each row, per column of a cell
@@ -48,13 +49,18 @@ def _pad(text: str, width: int, right: bool = True) -> str:
 
 
 def walk_line(walk_index: int, images: int) -> int:
-    """The body line a step of ``BatchExplanation.walk`` is on: images, the sum, a heading, updates."""
-    return walk_index if walk_index <= images else walk_index + 1
+    """The body line a step of ``BatchExplanation.walk`` is on: images, the sum, two heading lines, updates."""
+    return walk_index if walk_index <= images else walk_index + 2
 
 
-def header_line(follow: Ref, so_far: str) -> Line:
+def picture_width(ex: BatchExplanation) -> int:
+    return max(cell_len(picture(x)) for x in ex.pass_.a[0])
+
+
+def header_line(ex: BatchExplanation, follow: Ref, so_far: str) -> Line:
     l, j, i = follow.layer, follow.j, follow.i
-    cells = [_pad("k", 3), " ", _pad("x", 2, right=False), " ", _pad(f"δ{unit('', l, j)}[k]", WIDTH)]
+    cells = [_pad("k", 3), " ", _pad("x", picture_width(ex), right=False), " ",
+             _pad(f"δ{unit('', l, j)}[k]", WIDTH)]
     if follow.quantity == "w":
         cells += [" ", _pad(unit("a", l - 1, i) + "[k]", WIDTH), " ", _pad("∂Cₖ/∂" + weight(l, j, i), WIDTH)]
     return ((" " * len(CURSOR) + "".join(cells), "bold"), (" " + _pad(so_far, WIDTH), "bold"))
@@ -67,12 +73,12 @@ def body_lines(ex: BatchExplanation, follow: Ref, update_label: str, before: str
     is_weight = follow.quantity == "w"
     deltas = p.delta[l - 2][:, j - 1]
     shares = deltas * p.a[l - 2][:, i - 1] + 0.0 if is_weight else deltas  # + 0.0: no −0 for a white pixel
-    running = 0.0
+    running, pictured = 0.0, picture_width(ex)
     lines: list[Line] = []
     for k in range(len(p)):
         running += float(shares[k])
         row: list[tuple[str, str]] = [(" " * len(CURSOR), ""), (_pad(str(k + 1), 3), ""), (" ", ""),
-                                      (_pad(_braille(p.a[0][k]), 2, right=False), ""), (" ", ""),
+                                      (_pad(picture(p.a[0][k]), pictured, right=False), ""), (" ", ""),
                                       (_pad(number(float(deltas[k])), WIDTH), style_for(Ref("delta")))]
         if is_weight:
             row += [(" ", ""), (_pad(number(float(p.a[l - 2][k, i - 1])), WIDTH), style_for(Ref("a"))),
@@ -82,17 +88,18 @@ def body_lines(ex: BatchExplanation, follow: Ref, update_label: str, before: str
     total = BatchRef("grad_" + follow.quantity, l, j, i)
     lines.append(((" " * len(CURSOR), ""), (f"Σ  {total.symbol} = ", "bold"),
                   (number(ex.value_of(total), 6), "bold")))
-    lines.append(((update_label.format(eta=number(ex.learning_rate)), "bold"),
-                  (f"  ({before} → {after})", "dim")))
     width = max(cell_len(ref.symbol) for ref in ex.parameters)
+    lines.append(((update_label.format(eta=number(ex.learning_rate)), "bold"),))
+    lines.append(((" " * len(CURSOR) + _pad("θ", width, right=False) + " " + _pad(before, WIDTH)
+                   + "  " + _pad("−η·∂C_T/∂θ", WIDTH + 5, right=False) + "  " + after, "dim"),))
     for ref in ex.parameters:
         if not ex.update_biases and ref.quantity == "b":
             continue
         gradient = ex.value_of(BatchRef("grad_" + ref.quantity, ref.layer, ref.j, ref.i))
         lines.append(((" " * len(CURSOR), ""), (_pad(ref.symbol, width, right=False), "bold" if ref == follow else ""),
                       (" " + _pad(number(ex.value_of(ref)), WIDTH), ""),
-                      (f"  −η·{number(gradient)}", ""),
-                      ("  → ", "dim"), (number(ex.updated.w(ref.layer, ref.j, ref.i) if ref.quantity == "w"
+                      ("  −η·" + _pad(operand(gradient), WIDTH + 2, right=False), ""),
+                      ("→ ", "dim"), (number(ex.updated.w(ref.layer, ref.j, ref.i) if ref.quantity == "w"
                                                else ex.updated.b(ref.layer, ref.j)), "")))
     return lines
 
