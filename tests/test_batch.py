@@ -18,6 +18,7 @@ from tui_tutor.engine import presets, training
 from tui_tutor.engine.batch import BatchRef, explain_batch, parameter_refs, training_set
 from tui_tutor.engine.network import Network, backprop
 from tui_tutor.engine.quantities import Ref
+from tui_tutor.tutor.workbench import Workbench
 
 ROOT = Path(__file__).resolve().parents[1]
 ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
@@ -129,6 +130,22 @@ def test_on_random_networks_the_sums_are_the_images_gradients_and_the_update_is_
     for step in updates:
         assert step.value == (ex.updated.w(step.result.layer, step.result.j, step.result.i)
                               if step.result.quantity == "w" else ex.updated.b(step.result.layer, step.result.j))
+
+
+def test_a_nudge_misses_its_first_order_prediction_by_a_second_order_amount():
+    """ΔC − ∂C/∂θ·h shrinks as h²: a tenth of h, a hundredth of the miss."""
+    bench = Workbench.from_preset("book", image=5)
+    for parameter in (Ref("w", 3, 1, 2), Ref("w", 2, 2, 2), Ref("b", 2, 3)):
+        misses = []
+        for h in (1e-2, 1e-3):
+            moved, nudge = bench.nudged(parameter, h)
+            assert moved.history == (bench.setup.network,)
+            assert nudge.change == moved.explanation.pass_.cost - bench.explanation.pass_.cost
+            misses.append(abs(nudge.change - nudge.predicted))
+            assert misses[-1] < 0.05 * abs(nudge.change)
+        assert misses[1] / misses[0] == pytest.approx(0.01, rel=0.2)
+    with pytest.raises(ValueError):
+        bench.nudged(Ref("w", 3, 1, 2), 0.0)
 
 
 def test_per_image_quantities_are_named_by_image_and_coloured_as_their_kind():

@@ -119,6 +119,11 @@ async def test_the_whole_sets_update_is_trains_first_and_undoes():
         assert "C_T = 14.4273" in app.screen.query_one(BatchTable).query_one("#batch-hint").content
         await pilot.press("u")
         assert app.workbench.setup.network.same_as(book.network)
+        await pilot.press("m")  # the 2-2-2 example has no training set: its one input is the set
+        table = app.screen.query_one(BatchTable)
+        assert "the one example is the whole set" in table.query_one("#batch-hint").content
+        assert [plain(line).split()[0] for line in table.body[:2]] == ["1", "Σ"]
+        assert formula(app)[0] == "Step 1 of 10 · Gradients"  # 1 image, the sum, 8 weights (biases stay)
 
 
 def test_the_whole_sets_keys_are_named_in_both_languages():
