@@ -276,7 +276,8 @@ class _Builder:
                     result, layer, unit, GENERAL[kind])
 
 
-def explain_batch(network: Network, data: DataSet, learning_rate: float, update_biases: bool = True) -> BatchExplanation:
+def explain_batch(network: Network, data: DataSet, learning_rate: float,
+                  update_biases: bool = True) -> BatchExplanation:
     """One full-batch iteration: every image's pass, ∂C_T/∂θ and the update w ← w − η ∂C_T/∂w."""
     p = batch_pass(network, data)
     new = apply_gradient(network, p.grad_w, p.grad_b, learning_rate, update_biases)

@@ -102,7 +102,9 @@ class WorkbenchBatch:
         hint = tr("batch_hint", symbol=follow.symbol, cost=number(ex.pass_.cost_total, 6))
         if state.setup.data is None:
             hint += "\n" + tr("one_example_set")
-        body = lambda: body_lines(ex, follow, tr("update_all"), tr("before"), tr("after"))  # noqa: E731
+        def body():  # made only when the iteration or the parameter followed is new
+            return body_lines(ex, follow, tr("update_all"), tr("before"), tr("after"))
+
         self.query_one(BatchTable).show((ex, follow, lang), hint, header_line(ex, follow, tr("so_far")),
                                         body, walk_line(self._batch_index, images))
         self.query_one("#formula", FormulaPanel).show(walk[self._batch_index], self._batch_index, len(walk), lang)

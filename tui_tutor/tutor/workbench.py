@@ -14,9 +14,9 @@ from functools import cached_property
 import numpy as np
 
 from ..engine import presets
+from ..engine.batch import BatchExplanation, explain_batch, training_set
 from ..engine.network import Network
 from ..engine.presets import Setup
-from ..engine.batch import BatchExplanation, explain_batch, training_set
 from ..engine.quantities import Ref, parameter_value
 from ..engine.steps import PHASES, Explanation, explain
 
