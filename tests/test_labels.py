@@ -143,7 +143,7 @@ async def test_try_it_on_another_workbench_says_so_and_b_switches_keeping_theirs
         app.open_workbench("output_delta")
         await pilot.pause()
         assert "differs from the lesson's" in notes.text and app.workbench.preset == "mazur"
-        await pilot.press("b")
+        await pilot.press("B")
         bench = app.workbench
         assert bench.is_books_lesson() and bench.explanation.steps.phases[bench.step] == "output_delta"
         await pilot.press("u")

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from ..engine import export, gradcheck, presets, steps, training
+from ..engine import batch, export, gradcheck, presets, steps, training
 from ..engine.netfile import NetworkFileError, load_setup
 from ..engine.presets import Setup
 from ..i18n import tr
@@ -80,6 +80,8 @@ def explained(setup: Setup, args: argparse.Namespace, lang: str) -> str:
 def cmd_explain(args: argparse.Namespace) -> int:
     from . import render
 
+    if getattr(args, "batch", False):
+        return explain_batch(args)
     setup = _with_input(load_source(args), args)
     eta = args.learning_rate or setup.learning_rate
     ex = steps.explain(setup.network, setup.input, setup.target, eta, setup.update_biases)
@@ -127,3 +129,38 @@ def cmd_gradcheck(args: argparse.Namespace) -> int:
         render.print_gradcheck(check, language(args))
     return 0 if check.max_relative_difference < 1e-5 else 1
 
+
+
+def explain_batch(args: argparse.Namespace) -> int:
+    """`explain --batch`: one full-batch iteration over the setup's training set."""
+    from . import render
+
+    given = [name for name in ("image", "pixels", "digit") if getattr(args, name, None) is not None]
+    if given:
+        raise UsageError(f"--batch explains the whole training set: leave out --{given[0]}")
+    setup = load_source(args)
+    eta = args.learning_rate or setup.learning_rate
+    ex = batch.explain_batch(setup.network, batch.training_set(setup), eta, setup.update_biases)
+    if args.format == "json":
+        _print_json(batch_to_dict(ex))
+    elif args.format == "markdown":
+        sys.stdout.write(render.batch_markdown(ex))
+    else:
+        render.print_batch(ex, from_data=setup.data is not None)
+    return 0
+
+
+def batch_to_dict(ex: batch.BatchExplanation) -> dict:
+    """The JSON of `explain --batch`: C_T, each image's cost and δ (a list a layer, l = 2..L),
+    ∂C_T/∂w and ∂C_T/∂b, the updated parameters and the step records."""
+    p = ex.pass_
+    return {
+        "cost_total": p.cost_total,
+        "images": [{"k": k + 1, "cost": float(p.costs[k]), "deltas": [d[k].tolist() for d in p.delta]}
+                   for k in range(len(p))],
+        "grad_weights": [g.tolist() for g in p.grad_w],
+        "grad_biases": [g.tolist() for g in p.grad_b],
+        "updated": {"weights": [w.tolist() for w in ex.updated.weights],
+                    "biases": [b.tolist() for b in ex.updated.biases]},
+        "steps": [s.to_dict() for s in ex.steps],
+    }

@@ -77,6 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "when the pixels match one of its images)")
     p.add_argument("--learning-rate", "--eta", type=_learning_rate, metavar="η", help="the learning rate η")
     p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    p.add_argument("--batch", action="store_true",
+                   help="one full-batch iteration instead: every image's cost and δ, each ∂C_T/∂w summed over "
+                        "the training set, and the update the book makes (the first of `train`)")
 
     p = sub.add_parser("train", help="full-batch gradient descent on the training images",
                        description="Full-batch training (the gradient of C_T summed over all images, then one "

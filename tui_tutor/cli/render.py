@@ -8,6 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..engine import export, training
+from ..engine.batch import BatchExplanation
 from ..engine.gradcheck import GradientCheck
 from ..engine.presets import Setup
 from ..engine.steps import Explanation, Step
@@ -72,6 +73,47 @@ def explanation_markdown(ex: Explanation, lang: str = "en", about: str = "") -> 
         lines += list(step_lines(step))
     lines += ["```", "", tr(lang, "cli_cost_before", cost=number(ex.pass_.cost, 6)) + "  ",
               tr(lang, "cli_cost_after", cost=number(cost_after(ex), 6)), ""]
+    return "\n".join(lines)
+
+
+def _batch_title(ex: BatchExplanation) -> str:
+    p = ex.pass_
+    return (f"One full-batch iteration: {'-'.join(map(str, p.network.layers))} network, {len(p)} "
+            f"image{'s' if len(p) != 1 else ''}, η = {number(ex.learning_rate)}"
+            + ("" if ex.update_biases else ", biases not updated"))
+
+
+def print_batch(ex: BatchExplanation, from_data: bool = True) -> None:
+    """Each image's cost and C_T, every ∂C_T/∂θ = Σₖ of the images' shares, every update."""
+    out = _console()
+    out.print(Text(_batch_title(ex), style="bold"))
+    if not from_data:
+        out.print(Text("(the network has no training data: its one example is the whole set)", style="dim"))
+    phase = None
+    for step in ex.steps:
+        if step.phase != phase:
+            phase = step.phase
+            out.rule(Text(PHASE_TITLES["en"][phase], style="bold cyan"), align="left")
+        formula, substituted, value = step_lines(step)
+        out.print(Text(formula, style="bold"))
+        out.print(Text(substituted))
+        out.print(Text(value, style="green"))
+    after = training.total_cost(ex.updated, ex.pass_.data)
+    out.print(Text(f"C_T = {number(ex.pass_.cost_total, 6)} before the update, {number(after, 6)} after it",
+                   style="bold"))
+
+
+def batch_markdown(ex: BatchExplanation) -> str:
+    lines = [f"# {_batch_title(ex)}", ""]
+    phase = None
+    for step in ex.steps:
+        if step.phase != phase:
+            if phase is not None:
+                lines += ["```", ""]
+            phase = step.phase
+            lines += [f"## {PHASE_TITLES['en'][phase]}", "", "```text"]
+        lines += list(step_lines(step))
+    lines += ["```", ""]
     return "\n".join(lines)
 
 

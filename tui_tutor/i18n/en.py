@@ -47,8 +47,17 @@ WORDS = {
     "image_n": "Image {n}", "image_new_target": "Image {n}, target changed", "preset_mazur": "2-2-2 network of the blog post",
     "loaded_network": "loaded network",
     "try_differs": "Your workbench differs from the lesson's (the book's network on image {image}): "
-                   "b switches to it, u then brings yours back.",
+                   "B switches to it, u then brings yours back.",
     "try_switched": "The lesson's numbers: the book's network on image {image}. u brings yours back.",
+    # The workbench's whole training set (one full-batch iteration) and the nudge of one parameter
+    "whole_set": "Whole set", "so_far": "Σ so far",
+    "batch_hint": "Following {symbol} · C_T = {cost} · {{ }}: another parameter",
+    "one_example_set": "No training set: the one example is the whole set.",
+    "applied_batch": "Full-batch update applied: C_T {before} → {after}",
+    "update_all": "Update of every parameter, η = {eta}:", "before": "before", "after": "after",
+    "prompt_nudge": "Nudge the selected parameter by h (a negative h moves it down):",
+    "nudge_bad": "h must be a non-zero number that keeps the parameter finite, not {text!r}",
+    "nudged": "{symbol} moved by {h}: C changed by {change}; ∂C/∂θ·h predicted {predicted}",
 
     # Saving and loading networks: files at home, names kept in the progress in the lab
     "prompt_save": "Save the workbench as (JSON file):",
@@ -157,6 +166,7 @@ WORDS = {
     "action.save": "Save…", "action.load": "Load…", "action.gradient_check": "Gradient check",
     "action.reader": "Reader mode", "action.lessons_numbers": "Lesson's numbers",
     "reset_loaded": "A loaded network has no initial parameters to go back to: load it again.",
+    "action.batch_mode": "Whole set", "action.nudge": "Nudge +h", "action.nudge_by": "Nudge by h…",
     # Training
     "action.train": "Train", "action.stop": "Stop", "action.keep": "Use in workbench",
     # Quiz
@@ -175,6 +185,11 @@ WORDS = {
     "action.ParameterGrid:move(-1000, 0)": "First row", "action.ParameterGrid:move(1000, 0)": "Last row",
     "action.ParameterGrid:move(0, -1000)": "First column", "action.ParameterGrid:move(0, 1000)": "Last column",
     "action.ParameterGrid:select": "Edit",
+    "action.BatchTable:move(1)": "Next step", "action.BatchTable:move(-1)": "Previous step",
+    "action.BatchTable:move(16)": "Page down", "action.BatchTable:move(-16)": "Page up",
+    "action.BatchTable:move(-100000)": "First", "action.BatchTable:move(100000)": "Last",
+    "action.BatchTable:follow(1)": "Next parameter", "action.BatchTable:follow(-1)": "Previous parameter",
+    "action.BatchTable:apply": "Apply full-batch update",
     # Textual's own keys, in the words Textual gives them
     "action.command_palette": "palette",
     "action.app.focus_next": "Focus Next", "action.app.focus_previous": "Focus Previous",

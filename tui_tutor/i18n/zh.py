@@ -47,8 +47,17 @@ WORDS = {
     "image_n": "图像 {n}", "image_new_target": "图像 {n}，正解已改", "preset_mazur": "博文中的 2-2-2 网络",
     "loaded_network": "载入的网络",
     "try_differs": "你的工作台与本课的不同（本课：书中网络，图像 {image}）："
-                   "按 b 切换过去，之后按 u 可换回你的。",
+                   "按 B 切换过去，之后按 u 可换回你的。",
     "try_switched": "本课的数字：书中网络，图像 {image}。按 u 可换回你的。",
+    # The workbench's whole training set (one full-batch iteration) and the nudge of one parameter
+    "whole_set": "整个训练集", "so_far": "累计 Σ",
+    "batch_hint": "跟踪 {symbol} · C_T = {cost} · {{ }}：换一个参数",
+    "one_example_set": "没有训练集：唯一的样本就是整个训练集。",
+    "applied_batch": "已执行整批更新：C_T {before} → {after}",
+    "update_all": "每个参数的更新，η = {eta}：", "before": "原值", "after": "新值",
+    "prompt_nudge": "把选中的参数挪动 h（h 为负则向下挪）：",
+    "nudge_bad": "h 必须是非零的数，且挪动后参数仍是有限数，而不是 {text!r}",
+    "nudged": "{symbol} 挪动了 {h}：C 变化 {change}；∂C/∂θ·h 预测 {predicted}",
 
     # Saving and loading networks: files at home, names kept in the progress in the lab
     "prompt_save": "把工作台保存为（JSON 文件）：",
@@ -156,6 +165,7 @@ WORDS = {
     "action.save": "保存…", "action.load": "载入…", "action.gradient_check": "梯度检验",
     "action.reader": "朗读模式", "action.lessons_numbers": "本课的数字",
     "reset_loaded": "载入的网络没有可恢复的初始参数：请重新载入。",
+    "action.batch_mode": "整个训练集", "action.nudge": "微调 +h", "action.nudge_by": "按 h 微调…",
     # Training
     "action.train": "训练", "action.stop": "停止", "action.keep": "用于工作台",
     # Quiz
@@ -173,6 +183,11 @@ WORDS = {
     "action.ParameterGrid:move(-1000, 0)": "第一行", "action.ParameterGrid:move(1000, 0)": "最后一行",
     "action.ParameterGrid:move(0, -1000)": "第一列", "action.ParameterGrid:move(0, 1000)": "最后一列",
     "action.ParameterGrid:select": "编辑",
+    "action.BatchTable:move(1)": "下一步", "action.BatchTable:move(-1)": "上一步",
+    "action.BatchTable:move(16)": "下一页", "action.BatchTable:move(-16)": "上一页",
+    "action.BatchTable:move(-100000)": "第一步", "action.BatchTable:move(100000)": "最后一步",
+    "action.BatchTable:follow(1)": "下一个参数", "action.BatchTable:follow(-1)": "上一个参数",
+    "action.BatchTable:apply": "执行整批更新",
     # Textual's own keys
     "action.command_palette": "命令面板",
     "action.app.focus_next": "下一个控件", "action.app.focus_previous": "上一个控件",

@@ -13,6 +13,7 @@ from ..engine import gradcheck
 from ..engine.steps import PHASES
 from ..engine.symbols import number
 from ..widgets.colours import role_style
+from ..widgets.batch_table import BatchTable
 from ..widgets.footer import TutorFooter
 from ..widgets.formula_panel import FormulaPanel
 from ..widgets.keys import bind
@@ -22,13 +23,14 @@ from ..widgets.pixel_grid import PixelGrid
 from ..widgets.steady import SteadyStatic
 from ..widgets.styled_lines import StyledLines, plain_line
 from ..tutor.workbench import Workbench
+from .workbench_batch import BATCH_BINDINGS, BATCH_TAB, WorkbenchBatch
 from .workbench_prompts import WorkbenchPrompts
 
 TAB_TITLES = {"tab-steps": "step_through", "tab-params": "parameters", "tab-check": "gradcheck",
-              "tab-history": "history"}
+              "tab-history": "history", BATCH_TAB: "whole_set"}
 
 
-class WorkbenchScreen(WorkbenchPrompts, Screen):
+class WorkbenchScreen(WorkbenchPrompts, WorkbenchBatch, Screen):
     BINDINGS = [
         bind("n", "step(1)"),
         bind("p", "step(-1)"),
@@ -52,7 +54,8 @@ class WorkbenchScreen(WorkbenchPrompts, Screen):
         bind("ctrl+o", "load", show=False),
         bind("c", "gradient_check", show=False),
         bind("v", "reader", show=False),
-        bind("b", "lessons_numbers", show=False),
+        bind("B", "lessons_numbers", show=False),
+        *BATCH_BINDINGS,
     ]
 
     def __init__(self) -> None:
@@ -79,6 +82,8 @@ class WorkbenchScreen(WorkbenchPrompts, Screen):
                 with TabPane("Updates", id="tab-history"):
                     with VerticalScroll():
                         yield SteadyStatic(id="history", markup=False)
+                with TabPane("Whole set", id=BATCH_TAB):
+                    yield BatchTable(id="batch")  # it scrolls its rows itself
         yield FormulaPanel(id="formula")
         yield TutorFooter()
 
@@ -142,6 +147,8 @@ class WorkbenchScreen(WorkbenchPrompts, Screen):
             self.query_one("#params", ParameterEditor).show(state.setup.network, step)
         elif tab == "tab-check":
             self._render_check(state)
+        elif tab == BATCH_TAB:
+            self._render_batch(state)
         else:
             self._render_history(state)
 

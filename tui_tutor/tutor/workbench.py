@@ -14,8 +14,10 @@ from functools import cached_property
 import numpy as np
 
 from ..engine import presets
+from ..engine.batch import BatchExplanation, explain_batch, training_set
 from ..engine.network import Network
 from ..engine.presets import Setup
+from ..engine.quantities import Ref, parameter_value
 from ..engine.steps import PHASES, Explanation, explain
 
 MAX_SEED = 2**32 - 1  # numpy's generators take seeds from 0 up
@@ -182,6 +184,34 @@ class Workbench:
             return replace(back, history=rest)
         return replace(before, history=rest)
 
+    @cached_property
+    def batch(self) -> BatchExplanation:
+        """One full-batch iteration over the training set (the book's update), with this η."""
+        s = self.setup
+        return explain_batch(s.network, training_set(s), s.learning_rate, s.update_biases)
+
+    def batch_applied(self) -> Workbench:
+        """The full-batch update w ← w − η ∂C_T/∂w (the book's); the old network goes on the history."""
+        new = self.batch.updated
+        return replace(self._with_setup(network=new), history=self.history + (self.setup.network,), step=0)
+
+    def nudged(self, parameter: Ref, h: float) -> tuple[Workbench, Nudge]:
+        """The parameter moved by ``h``, with C before and after beside ∂C/∂θ·h; the old
+        network goes on the history, so undo takes the nudge back like an update."""
+        if not math.isfinite(h) or h == 0:
+            raise ValueError("h must be a non-zero finite number")
+        ex = self.explanation
+        old = parameter_value(self.setup.network, parameter)
+        _check_finite(old + h)
+        if parameter.quantity == "w":
+            moved = self.with_weight(parameter.layer, parameter.j, parameter.i, old + h)
+            gradient = ex.value_of(Ref("grad_w", parameter.layer, parameter.j, parameter.i))
+        else:
+            moved = self.with_bias(parameter.layer, parameter.j, old + h)
+            gradient = ex.value_of(Ref("grad_b", parameter.layer, parameter.j))
+        moved = replace(moved, history=self.history + (self.setup.network,))
+        return moved, Nudge(parameter, h, ex.pass_.cost, moved.explanation.pass_.cost, gradient)
+
     @staticmethod
     def _matching_image(x: np.ndarray) -> int | None:
         if x.size != 12:
@@ -190,6 +220,25 @@ class Workbench:
             if np.array_equal(img, x):
                 return k + 1
         return None
+
+
+@dataclass(frozen=True)
+class Nudge:
+    """A parameter moved by h: the change of C beside its first-order prediction ∂C/∂θ·h."""
+
+    parameter: Ref
+    h: float
+    cost_before: float
+    cost_after: float
+    gradient: float  # ∂C/∂θ before the move
+
+    @property
+    def change(self) -> float:
+        return self.cost_after - self.cost_before
+
+    @property
+    def predicted(self) -> float:
+        return self.gradient * self.h
 
 
 def workbench_to_json(bench: Workbench) -> str:
