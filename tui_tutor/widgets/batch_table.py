@@ -19,13 +19,13 @@ from textual.message import Message
 from ..engine.batch import BatchExplanation, BatchRef
 from ..engine.quantities import Ref
 from ..engine.symbols import number, operand, unit, weight
-from .colours import QUANTITY_STYLES, RESULT_STYLE, style_for
+from .colours import RESULT_STYLE, ROLES, role_style, style_for
 from .keys import bind
 from .styled_lines import Line, StyledLines
 
 WIDTH = 11  # a number's column: "−1.234×10⁻⁵" at most
 CURSOR = "▶ "
-COLOURED = frozenset(QUANTITY_STYLES.values())
+COLOURED = frozenset(role_style(name) for name in ROLES)
 
 
 def picture(x) -> str:
