@@ -31,6 +31,7 @@ from pathlib import Path
 
 import asyncssh
 
+from ..progress.files import make_private_folder
 from .names import AccountError, is_valid_name, validate_name
 
 ACCOUNTS_FILE = "lab-accounts.json"
@@ -194,7 +195,7 @@ class Accounts:
     @contextlib.contextmanager
     def editing(self):
         """Locks the file, rereads it, lets the caller change ``users``, then writes it atomically."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        make_private_folder(self.path.parent)  # 0700: the class list and the progress are the lab's
         lock = os.open(self.path.with_suffix(".lock"), os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(lock, fcntl.LOCK_EX)
