@@ -103,7 +103,7 @@ def test_lab_report_changes_nothing_in_a_good_database_and_refuses_a_file_as_the
     result = tui_tutor("lab", "report", "--data-dir", str(tmp_path), "--format", "csv")
     assert result.returncode == 0 and result.stdout.splitlines()[1].startswith("ada,1,2,"), result
     assert (tmp_path / DB_NAME).read_bytes() == before
-    one_line_error(tui_tutor("lab", "report", "--data-dir", str(tmp_path / DB_NAME)), "is a file, not a data folder")
+    one_line_error(tui_tutor("lab", "report", "--data-dir", str(tmp_path / DB_NAME)), "is a file, not a folder")
 
 
 def test_a_lock_held_past_the_busy_timeout_is_waited_out_and_what_was_kept_in_memory_is_written(tmp_path):

@@ -29,15 +29,21 @@ def print_explanation(ex: Explanation) -> None:
     p = ex.pass_
     out.print(Text(f"Network {'-'.join(map(str, p.network.layers))}, η = {number(ex.learning_rate)}"
                    + ("" if ex.update_biases else ", biases not updated"), style="bold"))
-    phase = None
+    phase, lines = None, []
+
+    def flush() -> None:  # one print a phase: a print a line took most of the time of a large network
+        if lines:
+            out.print(Text("\n").join(lines))
+            lines.clear()
+
     for step in ex.steps:
         if step.phase != phase:
+            flush()
             phase = step.phase
             out.rule(Text(PHASE_TITLES["en"][phase], style="bold cyan"), align="left")
         formula, substituted, value = step_lines(step)
-        out.print(Text(formula, style="bold"))
-        out.print(Text(substituted))
-        out.print(Text(value, style="green"))
+        lines += [Text(formula, style="bold"), Text(substituted), Text(value, style="green")]
+    flush()
     out.print(Text(f"C = {number(p.cost, 6)} before the update", style="bold"))
 
 
@@ -59,7 +65,9 @@ def explanation_markdown(ex: Explanation) -> str:
 def train_with_progress(setup: Setup, eta: float, epochs: int) -> training.TrainingRun:
     columns = (TextColumn("training"), BarColumn(), MofNCompleteColumn(), TextColumn("C_T = {task.fields[cost]}"),
                TimeRemainingColumn())
-    with Progress(*columns, console=_console(stderr=True), transient=True) as progress:
+    console = _console(stderr=True)
+    # Off a terminal a bar draws nothing but would leave an empty line on stderr.
+    with Progress(*columns, console=console, transient=True, disable=not console.is_terminal) as progress:
         task = progress.add_task("train", total=epochs, cost="…")
 
         def on_epoch(n: int, cost: float) -> None:
