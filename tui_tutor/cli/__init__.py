@@ -23,8 +23,11 @@ def _run_command(args) -> int:
     commands = {"explain": engine_commands.cmd_explain, "train": engine_commands.cmd_train,
                 "gradcheck": engine_commands.cmd_gradcheck, "quiz": learner_commands.cmd_quiz_check,
                 "progress": learner_commands.cmd_progress}
+    import numpy as np
+
     try:
-        return commands[args.command](args)
+        with np.errstate(all="ignore"):  # an overflow is reported once, as one line, not as numpy's warnings
+            return commands[args.command](args)
     except ValueError as err:  # the engine's own checks (shapes) reach the user as one line
         raise UsageError(str(err)) from None
 

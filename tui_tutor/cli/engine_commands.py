@@ -54,8 +54,20 @@ def _with_input(setup: Setup, args: argparse.Namespace) -> Setup:
     return setup
 
 
+OVERFLOW = ("the numbers overflowed to infinity or NaN ({what}): try a smaller learning rate, "
+            "or smaller values in the network file")
+
+
+def _finite(doc, what: str) -> None:
+    """Refuse a result with an infinite or NaN number in it: JSON has no such numbers, and no lesson does."""
+    try:
+        json.dumps(doc, allow_nan=False)
+    except ValueError:
+        raise UsageError(OVERFLOW.format(what=what)) from None
+
+
 def _print_json(doc) -> None:
-    json.dump(doc, sys.stdout, ensure_ascii=False, indent=1)
+    json.dump(doc, sys.stdout, ensure_ascii=False, indent=1, allow_nan=False)
     sys.stdout.write("\n")
 
 
@@ -86,8 +98,10 @@ def cmd_explain(args: argparse.Namespace) -> int:
     eta = args.learning_rate or setup.learning_rate
     ex = steps.explain(setup.network, setup.input, setup.target, eta, setup.update_biases)
     lang = language(args)
+    doc = export.explanation_to_dict(ex)
+    _finite(doc, "in the forward pass, the backward pass or the update")
     if args.format == "json":
-        _print_json(export.explanation_to_dict(ex))
+        _print_json(doc)
     elif args.format == "markdown":
         sys.stdout.write(render.explanation_markdown(ex, lang, explained(setup, args, lang)))
     else:
@@ -105,11 +119,14 @@ def cmd_train(args: argparse.Namespace) -> int:
     eta = args.learning_rate or setup.learning_rate
     if args.format == "json":
         run = training.train(setup.network, setup.data, eta, epochs, setup.update_biases)
-        _print_json(export.training_to_dict(run, setup.data, eta, epochs))
     else:
-        lang = language(args)
-        run = render.train_with_progress(setup, eta, epochs, lang)
-        render.print_training(run, setup, eta, epochs, lang)
+        run = render.train_with_progress(setup, eta, epochs, language(args))
+    doc = export.training_to_dict(run, setup.data, eta, epochs)
+    _finite(doc, "in training")
+    if args.format == "json":
+        _print_json(doc)
+    else:
+        render.print_training(run, setup, eta, epochs, language(args))
     return 0
 
 
@@ -118,13 +135,15 @@ def cmd_gradcheck(args: argparse.Namespace) -> int:
 
     setup = _with_input(load_source(args), args)
     check = gradcheck.check_gradients(setup.network, setup.input, setup.target)
+    doc = {
+        "max_difference": check.max_difference,
+        "max_relative_difference": check.max_relative_difference,
+        "gradients": [{"symbol": s, "backprop": float(b), "numeric": float(n), "difference": float(abs(b - n))}
+                      for s, b, n in zip(check.symbols, check.backprop, check.numeric)],
+    }
+    _finite(doc, "in the gradients")
     if args.format == "json":
-        _print_json({
-            "max_difference": check.max_difference,
-            "max_relative_difference": check.max_relative_difference,
-            "gradients": [{"symbol": s, "backprop": float(b), "numeric": float(n), "difference": float(abs(b - n))}
-                          for s, b, n in zip(check.symbols, check.backprop, check.numeric)],
-        })
+        _print_json(doc)
     else:
         render.print_gradcheck(check, language(args))
     return 0 if check.max_relative_difference < 1e-5 else 1

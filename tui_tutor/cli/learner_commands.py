@@ -33,6 +33,8 @@ def cmd_progress(args: argparse.Namespace) -> int:
 
     user = getattr(args, "user", None) or default_user()
     store, warning = open_store(data_dir(getattr(args, "data_dir", None)), user)
+    if args.reset and store.reason:  # a reset in memory would say "reset" and change nothing on disk
+        raise UsageError(f"cannot reset the progress of {store.user}: {store.reason}; nothing was changed")
     if warning:
         print(f"tui-tutor: {warning}", file=sys.stderr)
     if args.reset:
@@ -44,6 +46,8 @@ def cmd_progress(args: argparse.Namespace) -> int:
                 print("Nothing was changed.")
                 return 1
         store.reset()
+        if store.reason:  # the file stopped taking writes on the way
+            raise UsageError(f"cannot reset the progress of {store.user}: {store.reason}")
         print(f"Progress of {store.user} reset.")
         return 0
     from ..curriculum.quiz import question_ids

@@ -44,10 +44,16 @@ def _pixels(text: str) -> str:
     return cleaned
 
 
+def _network_file(text: str) -> str:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("expected the name of a network file, not an empty string")
+    return text
+
+
 def _source(p: argparse.ArgumentParser) -> None:
     group = p.add_mutually_exclusive_group()
     group.add_argument("--preset", choices=("book", "mazur"), help="a built-in example (default: book)")
-    group.add_argument("--network", metavar="FILE", help="a network file (JSON; see README)")
+    group.add_argument("--network", metavar="FILE", type=_network_file, help="a network file (JSON; see README)")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -38,17 +38,26 @@ def print_explanation(ex: Explanation, lang: str = "en", about: str = "") -> Non
     out.print(Text(_network_line(ex, lang), style="bold"))
     if about:
         out.print(Text(about, style="bold"))
-    phase = None
-    for step in ex.steps:
+    _print_steps(out, ex.steps, lang)
+    out.print(Text(tr(lang, "cli_cost_before", cost=number(p.cost, 6)), style="bold"))
+    out.print(Text(tr(lang, "cli_cost_after", cost=number(cost_after(ex), 6)), style="bold"))
+
+
+def _print_steps(out: Console, steps, lang: str) -> None:
+    """Each step's three lines under its phase's title; one print a phase, since a print a line
+    took most of the time of a large network."""
+    phase, lines = None, []
+    for step in steps:
         if step.phase != phase:
+            if lines:
+                out.print(Text("\n").join(lines))
+                lines.clear()
             phase = step.phase
             out.rule(Text(PHASE_TITLES[lang][phase], style="bold cyan"), align="left")
         formula, substituted, value = step_lines(step)
-        out.print(Text(formula, style="bold"))
-        out.print(Text(substituted))
-        out.print(Text(value, style="green"))
-    out.print(Text(tr(lang, "cli_cost_before", cost=number(p.cost, 6)), style="bold"))
-    out.print(Text(tr(lang, "cli_cost_after", cost=number(cost_after(ex), 6)), style="bold"))
+        lines += [Text(formula, style="bold"), Text(substituted), Text(value, style="green")]
+    if lines:
+        out.print(Text("\n").join(lines))
 
 
 def cost_after(ex: Explanation) -> float:
@@ -89,15 +98,7 @@ def print_batch(ex: BatchExplanation, from_data: bool = True) -> None:
     out.print(Text(_batch_title(ex), style="bold"))
     if not from_data:
         out.print(Text("(the network has no training data: its one example is the whole set)", style="dim"))
-    phase = None
-    for step in ex.steps:
-        if step.phase != phase:
-            phase = step.phase
-            out.rule(Text(PHASE_TITLES["en"][phase], style="bold cyan"), align="left")
-        formula, substituted, value = step_lines(step)
-        out.print(Text(formula, style="bold"))
-        out.print(Text(substituted))
-        out.print(Text(value, style="green"))
+    _print_steps(out, ex.steps, "en")
     after = training.total_cost(ex.updated, ex.pass_.data)
     out.print(Text(f"C_T = {number(ex.pass_.cost_total, 6)} before the update, {number(after, 6)} after it",
                    style="bold"))
@@ -120,7 +121,9 @@ def batch_markdown(ex: BatchExplanation) -> str:
 def train_with_progress(setup: Setup, eta: float, epochs: int, lang: str = "en") -> training.TrainingRun:
     columns = (TextColumn(tr(lang, "cli_training")), BarColumn(), MofNCompleteColumn(), TextColumn("C_T = {task.fields[cost]}"),
                TimeRemainingColumn())
-    with Progress(*columns, console=_console(stderr=True), transient=True) as progress:
+    console = _console(stderr=True)
+    # Off a terminal a bar draws nothing but would leave an empty line on stderr.
+    with Progress(*columns, console=console, transient=True, disable=not console.is_terminal) as progress:
         task = progress.add_task("train", total=epochs, cost="…")
 
         def on_epoch(n: int, cost: float) -> None:

@@ -9,13 +9,16 @@ Layout (``weights[k][j][i]`` is w_ji of layer k + 2)::
      "learning_rate": 0.5, "update_biases": false,
      "data": {"inputs": [[...], ...], "targets": [[...], ...]}}
 
-Every problem is reported as a ``NetworkFileError`` naming the JSON path.
+Every problem is reported as a ``NetworkFileError`` naming the JSON path. A network is
+explained weight by weight, so one larger than MAX_UNITS units a layer, MAX_LAYERS
+layers or MAX_PARAMETERS weights and biases is refused before its numbers are read.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +30,10 @@ from .training import DataSet
 KNOWN_KEYS = {"layers", "weights", "biases", "input", "target", "learning_rate", "update_biases", "data",
               "epochs", "description"}
 DEFAULT_LEARNING_RATE = 0.2
+# A network is explained one weight at a time: these keep every command and screen quick (the book's is 12-3-2).
+MAX_UNITS = 64
+MAX_LAYERS = 8
+MAX_PARAMETERS = 2_000
 
 
 class NetworkFileError(ValueError):
@@ -62,13 +69,26 @@ def _matrix(value, rows: int, cols: int, path: str) -> list[list[float]]:
     return [_vector(row, cols, f"{path}[{k}]") for k, row in enumerate(value)]
 
 
+def parameter_count(layers: list[int]) -> int:
+    """Weights and biases of a network with these layers."""
+    return sum(n * (m + 1) for m, n in zip(layers, layers[1:]))
+
+
 def _layers(doc: dict) -> list[int]:
     layers = doc.get("layers")
     if not isinstance(layers, list) or len(layers) < 2:
         raise NetworkFileError("$.layers", "expected a list of at least two unit counts, e.g. [12, 3, 2]")
+    limits = (f"the tutor explains networks of at most {MAX_UNITS} units a layer, {MAX_LAYERS} layers and "
+              f"{MAX_PARAMETERS:,} parameters")
+    if len(layers) > MAX_LAYERS:
+        raise NetworkFileError("$.layers", f"{len(layers)} layers; {limits}")
     for k, n in enumerate(layers):
         if isinstance(n, bool) or not isinstance(n, int) or n < 1:
             raise NetworkFileError(f"$.layers[{k}]", f"expected a positive whole number, found {json.dumps(n)}")
+        if n > MAX_UNITS:
+            raise NetworkFileError(f"$.layers[{k}]", f"{n} units; {limits}")
+    if (count := parameter_count(layers)) > MAX_PARAMETERS:
+        raise NetworkFileError("$.layers", f"{count:,} weights and biases; {limits}")
     return layers
 
 
@@ -150,6 +170,9 @@ def load_setup(path: str | Path) -> Setup:
         raise NetworkFileError("", f"{path}: not valid JSON: {err.msg} at line {err.lineno}, column {err.colno}") from None
     except RecursionError:
         raise NetworkFileError("", f"{path}: not a network file: JSON nested too deeply") from None
+    except ValueError:  # Python refuses to read an integer of more than sys.get_int_max_str_digits() digits
+        raise NetworkFileError("", f"{path}: not a network file: a number of more than "
+                                   f"{sys.get_int_max_str_digits()} digits") from None
     try:
         return setup_from_dict(doc)
     except NetworkFileError as err:

@@ -24,6 +24,7 @@ import json
 import os
 import re
 import secrets
+import stat
 import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -31,9 +32,11 @@ from pathlib import Path
 
 import asyncssh
 
+from ..progress.files import make_private_folder
 from .names import AccountError, is_valid_name, validate_name
 
 ACCOUNTS_FILE = "lab-accounts.json"
+MAX_KEY_FILE = 1 << 20  # a class's keys in one authorized_keys file take some tens of KiB
 _KEY_START = re.compile(r"(?:^|\s)((?:ssh|ecdsa|sk|rsa)-\S+\s+[A-Za-z0-9+/]+=*(?:\s.*)?)$")
 _UNREAD = object()
 _SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**14, 8, 1  # 16 MiB and about 50 ms a check
@@ -99,11 +102,22 @@ def parse_keys(text: str, source: str) -> list[asyncssh.SSHKey]:
 
 
 def read_key_file(path: str | os.PathLike) -> list[asyncssh.SSHKey]:
+    """The keys in a regular file of at most MAX_KEY_FILE bytes: never a device (``/dev/zero`` would fill
+    the memory) or a FIFO (which would block)."""
     try:
-        text = Path(path).read_text(encoding="utf-8", errors="replace")
+        # O_NONBLOCK: opening a FIFO with no writer would wait forever; for a regular file it changes nothing.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(fd, "rb") as f:
+            info = os.fstat(f.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                kind = "a folder" if stat.S_ISDIR(info.st_mode) else "a device, pipe or socket"
+                raise AccountError(f"key file {path} is {kind}, not a file of public keys")
+            data = f.read(MAX_KEY_FILE + 1)
     except OSError as e:
         raise AccountError(f"cannot read key file {path}: {e.strerror or e}") from None
-    return parse_keys(text, str(path))
+    if len(data) > MAX_KEY_FILE:
+        raise AccountError(f"key file {path} is larger than {MAX_KEY_FILE >> 20} MiB: not a file of public keys")
+    return parse_keys(data.decode("utf-8", errors="replace"), str(path))
 
 
 def key_line(key: asyncssh.SSHKey) -> str:
@@ -194,7 +208,7 @@ class Accounts:
     @contextlib.contextmanager
     def editing(self):
         """Locks the file, rereads it, lets the caller change ``users``, then writes it atomically."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        make_private_folder(self.path.parent)  # 0700: the class list and the progress are the lab's
         lock = os.open(self.path.with_suffix(".lock"), os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(lock, fcntl.LOCK_EX)

@@ -140,10 +140,26 @@ def _error(message: str) -> int:
     return EXIT_USAGE
 
 
-def _data_dir(args) -> Path:
+def _data_dir(args, make: bool = False) -> Path:
+    """The lab's folder (made 0700 if ``make``); a path through a file, or one that cannot be made,
+    is refused in one line."""
     from ..progress import data_dir
+    from ..progress.files import make_private_folder
+    from .names import AccountError
 
-    return data_dir(getattr(args, "data_dir", None))
+    folder = data_dir(getattr(args, "data_dir", None))
+    for place in (folder, *folder.parents):
+        if place.exists():
+            if not place.is_dir():
+                what = "is a file" if place == folder else f"is inside {place}, which is a file"
+                raise AccountError(f"the data folder {folder} {what}, not a folder")
+            break
+    if make:
+        try:
+            make_private_folder(folder)
+        except OSError as e:
+            raise AccountError(f"the data folder {folder} cannot be made ({e.strerror or e})") from None
+    return folder
 
 
 def run_lab(args) -> int:
@@ -170,7 +186,7 @@ def run_lab(args) -> int:
             return run_web(args.host, args.port, _data_dir(args), args.web_user, args.public_url,
                            max_sessions=args.max_sessions, memory_mib=args.tutor_memory,
                            file_size_mib=args.tutor_file_size)
-    except AccountError as e:
+    except AccountError as e:  # and HostKeyError: what the teacher gave or keeps in the folder, in one line
         return _error(str(e))
     return _error(f"unknown lab command {args.lab_command!r}")
 
@@ -180,7 +196,7 @@ def _serve(args) -> int:
 
     from .server import LabConfig, serve
 
-    config = LabConfig(data_dir=_data_dir(args), host=args.host, port=args.port, guest=args.guest,
+    config = LabConfig(data_dir=_data_dir(args, make=True), host=args.host, port=args.port, guest=args.guest,
                        max_sessions=args.max_sessions, idle_timeout=args.idle_timeout,
                        login_timeout=args.login_timeout, zygote=args.zygote, max_waiting=args.max_waiting,
                        max_waiting_per_address=args.max_waiting_per_address,
@@ -231,7 +247,7 @@ def _user(args) -> int:
     from .accounts import Accounts, fingerprint, hash_password, keys_to_import, read_key_file
     from .names import GUEST_PREFIX, AccountError, validate_name
 
-    accounts = Accounts(_data_dir(args))
+    accounts = Accounts(_data_dir(args, make=args.user_command != "list"))
     if args.user_command == "list":
         if not accounts.users:
             print("no students yet: add them with `tui-tutor lab user add NAME --key FILE` or `lab user import`")

@@ -12,7 +12,15 @@ from pathlib import Path
 
 import asyncssh
 
+from .names import AccountError
+
 HOST_KEY_FILE = "lab-host-key"
+MAX_KEY_BYTES = 64 << 10  # an ed25519 key is about 400 bytes, the largest RSA key a few KiB
+
+
+class HostKeyError(AccountError):
+    """The host key file is there but unusable: one line that names it and what to do (the CLI
+    reports it as it reports a problem with the class list)."""
 
 
 def load_or_create_host_key(data_dir: str | os.PathLike) -> tuple[asyncssh.SSHKey, bool, str | None]:
@@ -33,12 +41,30 @@ def load_or_create_host_key(data_dir: str | os.PathLike) -> tuple[asyncssh.SSHKe
                 os.fsync(f.fileno())
             path.with_name(path.name + ".pub").write_bytes(key.export_public_key())
             created = True
-    mode = stat.S_IMODE(path.stat().st_mode)
+    info = path.stat()
+    if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_KEY_BYTES:
+        raise HostKeyError(f"the host key {path} is not a key file ({_kind(info)}): move it aside, and a new "
+                           "key is made at the next start")
+    mode = stat.S_IMODE(info.st_mode)
     if mode & 0o077:
         os.chmod(path, 0o600)
         warning = f"{path} could be read by others (mode {mode:o}); it is now 600"
-    key = asyncssh.read_private_key(path)
+    try:
+        key = asyncssh.read_private_key(path)
+    except (asyncssh.KeyImportError, ValueError, OSError) as e:
+        detail = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
+        raise HostKeyError(f"the host key {path} cannot be read ({detail}): restore it from a backup, or move "
+                           "it aside and a new key is made at the next start (students' ssh then warns that "
+                           "the key changed)") from None
     return key, created, warning
+
+
+def _kind(info: os.stat_result) -> str:
+    if stat.S_ISDIR(info.st_mode):
+        return "a folder"
+    if not stat.S_ISREG(info.st_mode):
+        return "a device, pipe or socket"
+    return f"{info.st_size} bytes, more than any key"
 
 
 def host_fingerprint(key: asyncssh.SSHKey) -> str:

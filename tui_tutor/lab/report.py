@@ -1,7 +1,8 @@
 """`lab report`: for each student, the lessons read, the quiz scores and when they were last seen.
 
-Read from the progress database in the lab's data folder (``progress.all_users_summary``);
-the report registers nobody and changes nothing in it.
+Read from the progress database in the lab's data folder (``progress.all_users_summary``),
+opened read-only: the report registers nobody, migrates nothing and never moves a damaged
+file aside (the tutors do that). A file it cannot read is one line and exit status 2.
 """
 
 from __future__ import annotations
@@ -25,15 +26,31 @@ def _lesson_count() -> int:
     return len(load_lessons("en"))
 
 
+class ReportError(Exception):
+    """The progress database cannot be reported on; the message names the file and why."""
+
+
 def summaries(data_dir: str | Path) -> list[dict]:
     """Every learner's summary (``ProgressStore.summary``), by name; [] if nobody has used this folder yet."""
-    from ..progress import DB_NAME, ProgressStore
-    from ..progress.schema import connect
+    import sqlite3
 
-    path = Path(data_dir) / DB_NAME
+    from ..progress import DB_NAME, ProgressStore
+    from ..progress.schema import Corrupt, TooNew, Unreadable, read_only_copy
+
+    folder = Path(data_dir)
+    if folder.exists() and not folder.is_dir():
+        raise ReportError(f"{folder} is a file, not a data folder")
+    path = folder / DB_NAME
     if not path.exists():
         return []
-    conn = connect(path)
+    try:
+        conn = read_only_copy(path)
+    except Corrupt as e:
+        raise ReportError(f"{path} is damaged or not a progress database ({e}); it was left as it is") from None
+    except TooNew as e:
+        raise ReportError(f"{path} {e}: use that tui-tutor for the report") from None
+    except (Unreadable, OSError, sqlite3.Error) as e:
+        raise ReportError(f"{path} cannot be read ({e})") from None
     try:
         return ProgressStore(conn, "", path).all_users_summary(_questions())
     finally:
@@ -98,7 +115,11 @@ def format_csv(data: list[dict]) -> str:
 
 
 def run_report(data_dir: Path, fmt: str = "text") -> int:
-    data = summaries(data_dir)
+    try:
+        data = summaries(data_dir)
+    except ReportError as e:
+        print(f"tui-tutor: error: {e}", file=sys.stderr)
+        return 2
     if fmt == "json":
         text = json.dumps({"lessons": _lesson_count(), "students": data}, ensure_ascii=False, indent=1)
     elif fmt == "csv":

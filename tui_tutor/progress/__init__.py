@@ -5,10 +5,12 @@ Every row carries the learner's name. The schema is a list of migration steps;
 write transaction. WAL mode, a 10 s busy timeout and ``BEGIN IMMEDIATE`` around
 every write let many processes write at once without losing a write.
 
-Nothing here raises at the learner: a damaged file is moved aside (never
-deleted) and a fresh one started; a folder that cannot be written gives a
-``NullStore``, the same API over an in-memory database, whose ``warning`` says
-that progress is not being saved and why.
+Nothing here raises at the learner: a damaged file (or one whose schema lacks its
+tables) is moved aside (never deleted) and a fresh one started; a folder that cannot
+be written gives a ``NullStore``, the same API over an in-memory database (a copy of
+what the file holds, when it can be read), whose ``warning`` says that progress is
+not being saved and why. A lock held past the busy timeout sends the store to memory
+only until the file takes writes again. Folders are made 0700, the files 0600.
 """
 
 from __future__ import annotations

@@ -13,7 +13,11 @@ import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
+from urllib.parse import quote
+
+from .files import create_private_file
 
 BUSY_TIMEOUT = 10.0  # seconds a write waits for another process's
 
@@ -65,6 +69,10 @@ class TooNew(Exception):
     """The file's schema is newer than this tui-tutor knows: leave it alone."""
 
 
+class Unreadable(Exception):
+    """The file cannot even be read (a folder, no permission, an I/O error)."""
+
+
 @contextmanager
 def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """A write transaction that takes the lock up front, so the busy timeout applies and nothing deadlocks."""
@@ -82,6 +90,43 @@ def _version(conn: sqlite3.Connection) -> int:
     if version > SCHEMA_VERSION:
         raise TooNew(f"was written by a newer tui-tutor (schema {version}; this one knows {SCHEMA_VERSION})")
     return version
+
+
+@cache
+def expected_tables() -> dict[str, frozenset[str]]:
+    """Each table the migrations make, with its columns."""
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        migrate(conn)
+        return _tables(conn)
+    finally:
+        conn.close()
+
+
+def _tables(conn: sqlite3.Connection) -> dict[str, frozenset[str]]:
+    names = [row[0] for row in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+    return {name: frozenset(row[1] for row in conn.execute(f'PRAGMA table_info("{name}")')) for name in names}
+
+
+def check_foreign(conn: sqlite3.Connection) -> None:
+    """Before migrating: a file with tables but no schema version is another program's, not ours to change."""
+    if conn.execute("PRAGMA user_version").fetchone()[0] == 0:
+        tables = _tables(conn)
+        if tables:
+            shown = ", ".join(list(tables)[:5]) + (", …" if len(tables) > 5 else "")
+            raise Corrupt(f"not a tui-tutor progress database: it holds other tables ({shown})")
+
+
+def check_tables(conn: sqlite3.Connection) -> None:
+    """After migrating: every table and column the schema promises is there, else ``Corrupt``."""
+    have = _tables(conn)
+    missing = [table for table in expected_tables() if table not in have]
+    if missing:
+        raise Corrupt(f"its schema version says {SCHEMA_VERSION} but it lacks the table(s) {', '.join(missing)}")
+    for table, columns in expected_tables().items():
+        if lacking := sorted(columns - have[table]):
+            raise Corrupt(f"its table {table} lacks the column(s) {', '.join(lacking)}")
 
 
 def migrate(conn: sqlite3.Connection) -> None:
@@ -109,15 +154,22 @@ def _use_wal(conn: sqlite3.Connection, busy_timeout: float) -> None:
             time.sleep(random.uniform(0.005, 0.05))
 
 
+def _quick_check(conn: sqlite3.Connection) -> None:
+    problems = [row[0] for row in conn.execute("PRAGMA quick_check")]
+    if problems != ["ok"]:
+        raise Corrupt("; ".join(problems[:3]))
+
+
 def connect(path: Path | str, busy_timeout: float = BUSY_TIMEOUT) -> sqlite3.Connection:
-    """An open, checked, migrated connection; ``Corrupt`` if the file is damaged."""
+    """An open, checked, migrated connection; ``Corrupt`` if the file is damaged or another program's."""
+    create_private_file(Path(path))
     conn = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None)
     try:
         conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
-        problems = [row[0] for row in conn.execute("PRAGMA quick_check")]
-        if problems != ["ok"]:
-            raise Corrupt("; ".join(problems[:3]))
+        _quick_check(conn)
+        check_foreign(conn)
         migrate(conn)  # before WAL, so a file from a newer tui-tutor is left exactly as it was
+        check_tables(conn)
         _use_wal(conn, busy_timeout)
     except sqlite3.DatabaseError as e:
         conn.close()
@@ -130,17 +182,39 @@ def connect(path: Path | str, busy_timeout: float = BUSY_TIMEOUT) -> sqlite3.Con
     return conn
 
 
-def move_aside(path: Path) -> Path:
-    """Rename the damaged file (and its WAL files) to ``<name>.corrupt-<timestamp>``; never delete it."""
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    target, n = path.with_name(f"{path.name}.corrupt-{stamp}"), 1
-    while target.exists():
-        n += 1
-        target = path.with_name(f"{path.name}.corrupt-{stamp}-{n}")
-    for suffix in ("", "-wal", "-shm"):
-        source = path.with_name(path.name + suffix)
-        if source.exists():
-            source.rename(target.with_name(target.name + suffix))
-    return target
+def read_only_copy(path: Path) -> sqlite3.Connection:
+    """The file's progress copied into memory (and migrated there), without writing a byte of the file.
 
-
+    For readers that must change nothing (``lab report``) and for a folder that cannot be
+    written. Raises ``Corrupt`` (damaged, or another program's), ``TooNew`` or ``Unreadable``.
+    """
+    if not path.is_file():
+        raise Unreadable("not a regular file" if path.exists() else "no such file")
+    uri = "file:" + quote(str(path.resolve()))
+    memory = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        # mode=ro still makes a WAL file's -shm beside it; where the folder forbids that, read the
+        # file as it is on disk (immutable), which is what a folder nobody can write holds anyway.
+        for options in ("?mode=ro", "?mode=ro&immutable=1"):
+            try:
+                source = sqlite3.connect(uri + options, uri=True, isolation_level=None)
+                try:
+                    _quick_check(source)
+                    _version(source)
+                    check_foreign(source)
+                    source.backup(memory)
+                finally:
+                    source.close()
+                break
+            except sqlite3.DatabaseError as e:
+                code = getattr(e, "sqlite_errorcode", 0) & 0xFF
+                if code in _CORRUPTION_CODES:
+                    raise Corrupt(str(e)) from e
+                if options.endswith("immutable=1"):
+                    raise Unreadable(str(e)) from e
+        migrate(memory)
+        check_tables(memory)
+    except BaseException:
+        memory.close()
+        raise
+    return memory

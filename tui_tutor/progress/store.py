@@ -2,57 +2,28 @@
 
 from __future__ import annotations
 
-import getpass
 import os
 import sqlite3
 import time
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 
-from .schema import BUSY_TIMEOUT, Corrupt, TooNew, connect, migrate, move_aside, transaction
+from .files import make_private_folder, move_aside
+from .records import Answer, Score, default_user, iso
+from .schema import (BUSY_TIMEOUT, Corrupt, TooNew, Unreadable, check_tables, connect, migrate, read_only_copy,
+                     transaction)
+
+__all__ = ["DB_NAME", "Answer", "MemoryStore", "NullStore", "ProgressStore", "Score", "default_user"]
 
 DB_NAME = "progress.sqlite3"
-
-
-def default_user() -> str:
-    """The login name, or "learner" when the system cannot tell."""
-    try:
-        return getpass.getuser() or "learner"
-    except Exception:  # OSError, KeyError or ImportError, depending on the platform and Python
-        return "learner"
-
-
-@dataclass(frozen=True)
-class Answer:
-    lesson: int
-    question_id: str
-    answer: str
-    correct: bool
-    seconds: float | None  # None for answers saved before the tutor timed them
-    when: float  # seconds since the epoch
-
-
-@dataclass(frozen=True)
-class Score:
-    right: int  # questions whose latest answer is right
-    answered: int  # questions answered at least once
-    total: int | None  # questions in the lesson, when the caller said
-
-    @property
-    def mastered(self) -> bool:
-        """Every question of the lesson answered, and right at its latest attempt."""
-        return bool(self.total) and self.right >= self.total
+RETRY_AFTER = 1.0  # seconds from a refused write to the first try to write the file again; doubles each time
+RETRY_AFTER_MAX = 60.0
+RETRY_WAIT_MS = 100  # how long a try waits for another process's lock
 
 
 def _why(path: Path, error: Exception) -> str:
     detail = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
     return f"{path} cannot be written ({detail})"
-
-
-def _iso(t: float | None) -> str | None:
-    return None if t is None else datetime.fromtimestamp(t, timezone.utc).isoformat(timespec="seconds")
 
 
 class ProgressStore:
@@ -62,18 +33,25 @@ class ProgressStore:
         self._conn, self.user, self.path = conn, user, path
         self.warning: str | None = None  # one sentence for the learner, when something went wrong
         self.reason: str | None = None  # why progress is not being saved (None while it is)
+        self._file: sqlite3.Connection | None = None  # the file, kept while the store runs in memory
+        self._pending: dict[object, tuple[tuple[str, tuple], ...]] = {}  # writes made in memory, to replay
+        self._retry_after = self._next_retry = 0.0
 
     @classmethod
-    def open(cls, path: str | os.PathLike, user: str, *, busy_timeout: float = BUSY_TIMEOUT) -> ProgressStore:
-        """The store at ``path`` (its folder created if need be); a ``NullStore`` if it cannot be written.
+    def open(cls, path: str | os.PathLike, user: str, *, busy_timeout: float = BUSY_TIMEOUT,
+             retry_after: float = RETRY_AFTER) -> ProgressStore:
+        """The store at ``path`` (its folder created 0700 if need be); a ``NullStore`` if it cannot be written.
 
         A damaged file is moved aside and a fresh one started; ``warning`` then says so.
+        A file that can be read but not written is shown as it is, with nothing new saved.
+        ``retry_after``: seconds before the first try to write the file again once it refused a write.
         """
         path, user = Path(path), (user or "").strip() or default_user()
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            make_private_folder(path.parent)
         except OSError as e:
-            return NullStore(user, f"the folder {path.parent} cannot be created ({e.strerror or e})")
+            what = "is a file, not a folder" if path.parent.is_file() else f"cannot be created ({e.strerror or e})"
+            return NullStore(user, f"the folder {path.parent} {what}")
         try:
             warning = None
             try:
@@ -88,13 +66,15 @@ class ProgressStore:
         except Corrupt as e:
             return NullStore(user, f"{path} is damaged ({e})")
         except (OSError, sqlite3.Error) as e:
-            return NullStore(user, _why(path, e))
+            return NullStore.reading(path, user, _why(path, e))
         store = cls(conn, user, path)
-        store.warning = warning
+        store.warning, store._retry_after = warning, retry_after
         store._write()  # registers the learner, or notes why nothing can be saved
         return store
 
     def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
         self._conn.close()
 
     def __enter__(self) -> ProgressStore:
@@ -103,25 +83,34 @@ class ProgressStore:
     def __exit__(self, *_exc) -> None:
         self.close()
 
-    def _write(self, *statements: tuple[str, tuple], seen: bool = True) -> None:
+    def _write(self, *statements: tuple[str, tuple], seen: bool = True, replaces: object = None) -> None:
         """Run ``statements`` in one transaction and (unless ``seen`` is False) mark the learner as seen.
 
-        If the file stops taking writes (disk full, locked for longer than the
-        busy timeout), the store goes on in memory from a copy of what it held,
-        so nothing of this session is lost, and ``warning`` says so.
+        If the file stops taking writes (disk full, locked past the busy timeout), the store goes on in
+        memory from a copy, so nothing is lost, and ``warning`` says so. Later writes try the file again
+        (less and less often); once it takes them, the writes made in memory are replayed there in order.
+        ``replaces``: a key under which a later write makes this one needless (the same state key).
         """
         now = time.time()
         user = ("INSERT INTO users VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET last_seen = excluded.last_seen",
                 (self.user, now, now))
         statements = (*statements, user) if seen else statements
-        try:
-            self._run(*statements)
-        except sqlite3.Error as e:
-            self._to_memory(_why(self.path or Path(DB_NAME), e))
-            self._run(*statements)
+        if self._file is None:
+            try:
+                self._run(self._conn, statements)
+                return
+            except sqlite3.Error as e:
+                self._to_memory(_why(self.path or Path(DB_NAME), e))
+        self._run(self._conn, statements)
+        if self._file is not None:
+            key = replaces if replaces is not None else object()
+            self._pending.pop(key, None)  # a replaced write moves to the end, after the writes it follows
+            self._pending[key] = statements
+            self._try_file_again()
 
-    def _run(self, *statements: tuple[str, tuple]) -> None:
-        with transaction(self._conn) as c:
+    @staticmethod
+    def _run(conn: sqlite3.Connection, statements) -> None:
+        with transaction(conn) as c:
             for sql, params in statements:
                 c.execute(sql, params)
 
@@ -129,12 +118,35 @@ class ProgressStore:
         memory = sqlite3.connect(":memory:", isolation_level=None)
         try:
             self._conn.backup(memory)
-        except sqlite3.Error:
-            pass  # unreadable too: go on from nothing
+            check_tables(memory)
+        except (sqlite3.Error, Corrupt):  # unreadable too: go on from nothing
+            memory.close()
+            memory = sqlite3.connect(":memory:", isolation_level=None)
         migrate(memory)
-        self._conn.close()
-        self._conn, self.reason = memory, reason
+        self._file, self._conn, self.reason = self._conn, memory, reason
         self.warning = f"Progress is not being saved: {reason}."
+        self._next_retry = time.monotonic() + self._retry_after
+
+    def _try_file_again(self) -> None:
+        """Replay the writes kept in memory into the file, if it is time to try and it takes them."""
+        if self._file is None or time.monotonic() < self._next_retry:
+            return
+        busy = self._file.execute("PRAGMA busy_timeout").fetchone()[0]
+        self._file.execute(f"PRAGMA busy_timeout = {min(busy, RETRY_WAIT_MS)}")  # never hold the learner up long
+        try:
+            with transaction(self._file) as c:
+                for statements in self._pending.values():
+                    for sql, params in statements:
+                        c.execute(sql, params)
+        except sqlite3.Error:
+            self._retry_after = min(max(self._retry_after, 0.01) * 2, RETRY_AFTER_MAX)
+            self._next_retry = time.monotonic() + self._retry_after
+            return
+        finally:
+            self._file.execute(f"PRAGMA busy_timeout = {busy}")
+        self._conn.close()
+        self._conn, self._file, self._pending = self._file, None, {}
+        self.reason = self.warning = None
 
     def _rows(self, sql: str, *params) -> list[tuple]:
         return self._conn.execute(sql, (self.user, *params)).fetchall()
@@ -154,7 +166,7 @@ class ProgressStore:
         """Remember ``value`` under ``key`` (e.g. "last_screen" → "quiz", "workbench" → its JSON)."""
         sql = ("INSERT INTO state VALUES (?, ?, ?, ?)"
                " ON CONFLICT (user, key) DO UPDATE SET value = excluded.value, updated = excluded.updated")
-        self._write((sql, (self.user, key, value, time.time())))
+        self._write((sql, (self.user, key, value, time.time())), replaces=("state", key))
 
     def get_state(self, key: str) -> str | None:
         rows = self._rows("SELECT value FROM state WHERE user = ? AND key = ?", key)
@@ -214,8 +226,8 @@ class ProgressStore:
             "user": self.user,
             "database": str(self.path) if self.path else None,
             "saving": self.reason is None,
-            "first_seen": _iso(first),
-            "last_seen": _iso(last),
+            "first_seen": iso(first),
+            "last_seen": iso(last),
             "lessons_read": sorted(self.lessons_read()),
             "last_screen": self.get_state("last_screen"),
             "answers": self._rows("SELECT count(*) FROM answers WHERE user = ?")[0][0],
@@ -242,7 +254,7 @@ class ProgressStore:
     def save_network(self, name: str, document: str) -> None:
         sql = ("INSERT INTO networks VALUES (?, ?, ?, ?)"
                " ON CONFLICT (user, name) DO UPDATE SET document = excluded.document, updated = excluded.updated")
-        self._write((sql, (self.user, name, document, time.time())))
+        self._write((sql, (self.user, name, document, time.time())), replaces=("network", name))
 
     def load_network(self, name: str) -> str | None:
         rows = self._rows("SELECT document FROM networks WHERE user = ? AND name = ?", name)
@@ -256,14 +268,27 @@ class ProgressStore:
 class NullStore(ProgressStore):
     """The same API over an in-memory database: progress lasts for this session only."""
 
-    def __init__(self, user: str, reason: str) -> None:
-        """``reason``: why nothing can be saved, e.g. "/x/progress.sqlite3 cannot be written (Permission denied)"."""
-        conn = sqlite3.connect(":memory:", isolation_level=None)
+    def __init__(self, user: str, reason: str, saved: sqlite3.Connection | None = None,
+                 path: Path | None = None) -> None:
+        """``reason``: why nothing can be saved, e.g. "/x/progress.sqlite3 cannot be written (Permission denied)";
+        ``saved``: an in-memory copy of the progress saved so far (else: none), read from ``path``."""
+        conn = saved or sqlite3.connect(":memory:", isolation_level=None)
         migrate(conn)
-        super().__init__(conn, user)
+        super().__init__(conn, user, path)
         self._write()
         self.reason = reason
         self.warning = f"Progress is not being saved: {reason}."
+
+    @classmethod
+    def reading(cls, path: Path, user: str, reason: str) -> NullStore:
+        """What ``path`` holds, when it can be read but not written; an empty one if it cannot be read either."""
+        try:
+            saved = read_only_copy(path)
+        except (Corrupt, TooNew, Unreadable, OSError, sqlite3.Error):
+            return cls(user, reason)
+        store = cls(user, reason, saved, path)
+        store.warning = f"Progress is not being saved: {reason}; what it holds is shown, nothing new is saved."
+        return store
 
 
 class MemoryStore(NullStore):

@@ -26,7 +26,7 @@ class PromptScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(self._question)
-            yield Input(self._value, select_on_focus=True)
+            yield Input(self._value, select_on_focus=True, max_length=4096)  # a path at most (PATH_MAX)
 
     @on(Input.Submitted)
     def _done(self, event: Input.Submitted) -> None:

@@ -83,7 +83,7 @@ class QuizScreen(Screen):
                     yield Static(id="hint", classes="hidden")
                     yield Static(id="feedback", classes="hidden")
                 yield Label("", id="answer-message", markup=False)
-                yield Input(id="answer")
+                yield Input(id="answer", max_length=200)  # what the store keeps of an answer (MAX_ANSWER)
                 yield Label("", id="score", markup=False)
         yield TutorFooter()
 

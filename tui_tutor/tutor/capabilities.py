@@ -1,9 +1,10 @@
 """What a session may do on the machine it runs on, decided once when the session is made.
 
-At home the learner owns the machine: files, suspending the process, screenshots and
-opening links in a browser are theirs. In the lab (a session served over SSH or the web)
-the machine is the instructor's: a student reaches nothing on it but their own progress,
-so networks are saved into named slots of that progress instead of files.
+At home the learner owns the machine: files, suspending the process, screenshots, opening
+links in a browser and the traceback of an unexpected error are theirs. In the lab (a session
+served over SSH or the web) the machine is the instructor's: a student reaches nothing on it
+but their own progress, so networks are saved into named slots of that progress instead of
+files, and an unexpected error is told in one line while its traceback is kept for the instructor.
 
 Screens never test where they run; they ask ``allows(action)`` (the app's ``check_action``
 does, which also hides a refused action from the footer, the help and the palette) or
@@ -29,6 +30,7 @@ class Capabilities:
     suspend: bool = True  # Ctrl+Z stops the process: only where a shell can resume it
     screenshot: bool = True  # Textual's screenshot writes an SVG into the working folder
     open_links: bool = True  # a web link opens a browser on this machine
+    tracebacks: bool = True  # an unexpected error shows its traceback (with local variables) on this terminal
 
     @classmethod
     def home(cls) -> Capabilities:
@@ -36,8 +38,9 @@ class Capabilities:
 
     @classmethod
     def lab(cls) -> Capabilities:
-        """A student's session on the lab's machine: none of the above."""
-        return cls(files=False, suspend=False, screenshot=False, open_links=False)
+        """A student's session on the lab's machine: none of the above. A traceback would show the
+        student the server's paths and whatever its variables hold: the lab keeps it in a file instead."""
+        return cls(files=False, suspend=False, screenshot=False, open_links=False, tracebacks=False)
 
     def allows(self, action: str) -> bool:
         """Whether an action (by its name, as in a binding) may run in this session."""
