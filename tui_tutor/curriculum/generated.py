@@ -55,6 +55,15 @@ class Generated:
         return self.quantity.symbol
 
     @property
+    def hint(self) -> str:
+        """The general formula of the skill (docs/notation.md)."""
+        from ..engine.steps import GENERAL
+
+        if self.skill == "batch-gradient":
+            return "∂C_T/∂wⱼᵢˡ = Σₖ δⱼˡ(k) aᵢˡ⁻¹(k)"
+        return GENERAL[_GENERAL_OF[self.skill]]
+
+    @property
     def shape(self) -> str:
         return "-".join(map(str, self.setup.network.layers))
 
@@ -124,6 +133,9 @@ def _step_for(skill: str, rng: random.Random, layers: tuple[int, ...]) -> tuple[
     raise SkillError(skill)
 
 
+_GENERAL_OF = {"forward-z": "weighted_input", "forward-a": "activation", "cost": "cost", "output-delta": "output_delta",
+               "hidden-delta": "hidden_delta", "grad-weight": "weight_gradient", "grad-bias": "bias_gradient",
+               "update-weight": "weight_update"}
 _PHASES = {"weighted_input": "forward", "activation": "forward", "cost": "cost", "output_delta": "output_delta",
            "hidden_delta": "backward", "bias_gradient": "gradients", "weight_gradient": "gradients",
            "weight_update": "update"}
@@ -141,7 +153,12 @@ def _single(skill: str, seed: int, rng: random.Random) -> Generated:
 
     setup = _setup(rng, batch=False)
     kind, ref = _step_for(skill, rng, setup.network.layers)
-    ex = explain(setup.network, setup.input, setup.target, setup.learning_rate)
+    return question_on(skill, seed, setup, explain(setup.network, setup.input, setup.target, setup.learning_rate),
+                       kind, ref)
+
+
+def question_on(skill: str, seed: int, setup: Setup, ex, kind: str, ref: Ref) -> Generated:
+    """The question of ``skill`` asking for ``ref`` (a ``kind`` step) on ``setup``, explained as ``ex``."""
     step = _find(ex, kind, lambda s: s.result == ref)
     uses = list(step.uses)
     worked = [right_line(step)]
@@ -177,7 +194,7 @@ def _batch(seed: int, rng: random.Random) -> Generated:
     return Generated("batch-gradient", seed, setup, ref, tuple(givens), answer, (line,), ())
 
 
-def _well_posed(g: Generated) -> bool:
+def well_posed(g: Generated) -> bool:
     values = [g.answer] + [c.value for c in g.mistakes]
     if not all(np.isfinite(values)) or abs(g.answer) < SMALLEST_ANSWER:
         return False
@@ -192,7 +209,7 @@ def generate(skill: str, seed: int) -> Generated:
     for draw in range(MAX_DRAWS):
         rng = random.Random(f"{skill}/{seed}/{draw}")
         g = _batch(seed, rng) if skill == "batch-gradient" else _single(skill, seed, rng)
-        if _well_posed(g):
+        if well_posed(g):
             return g
     raise SkillError(f"no well-posed {skill} question from seed {seed}")  # never seen; kept as a bound
 
