@@ -61,3 +61,50 @@ def test_bad_input_gets_one_line_and_exit_2(args, words):
     out = run(*args)
     assert out.returncode == 2 and out.stdout == ""
     assert words in out.stderr and len(out.stderr.strip().splitlines()) == 1
+
+
+def seeded_progress(folder):
+    """Ada got a generated δ wrong twice the same way and a weight gradient right."""
+    from tui_tutor.curriculum.generated import generate
+    from tui_tutor.progress import open_store
+    from tui_tutor.tutor.session import Session
+
+    store, _ = open_store(folder, "ada")
+    session = Session(store, "en")
+    for seed in (1, 2):
+        g = generate("output-delta", seed)
+        session.attempt_generated(g, repr(next(c.value for c in g.mistakes if c.id == "sign-flip")), 40.0)
+    g = generate("grad-weight", 3)
+    session.attempt_generated(g, repr(g.answer), 40.0)
+    store.close()
+
+
+def test_progress_lists_each_skill_with_its_mastery_and_due_date(tmp_path):
+    seeded_progress(tmp_path)
+    out = subprocess.run([sys.executable, "-m", "tui_tutor", "progress", "--data-dir", str(tmp_path), "--user", "ada"],
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    lines = {line.split()[0]: line for line in out.stdout.splitlines() if line.strip()}
+    assert "✓ mastered" in lines["grad-weight"] and " UTC" in lines["grad-weight"]
+    assert "0/2" in lines["output-delta"] and "mastered" not in lines["output-delta"]
+    assert lines["batch-gradient"].rstrip().endswith("—")  # never tried: nothing due
+    assert "output-delta/sign-flip ×2" in out.stdout
+    doc = json.loads(subprocess.run([sys.executable, "-m", "tui_tutor", "progress", "--data-dir", str(tmp_path),
+                                     "--user", "ada", "--format", "json"], capture_output=True, text=True,
+                                    timeout=60).stdout)
+    assert [s["skill"] for s in doc["skills"]] == list(SKILLS)
+
+
+def test_the_lab_report_gives_each_students_skills_and_most_frequent_mistake(tmp_path, capsys):
+    from tui_tutor.lab.report import run_report
+
+    seeded_progress(tmp_path)
+    assert run_report(tmp_path, "text") == 0
+    text = capsys.readouterr().out
+    assert "most frequent mistake" in text and "output-delta/sign-flip ×2" in text and "grad-weight✓" in text
+    assert run_report(tmp_path, "csv") == 0
+    header, ada = capsys.readouterr().out.splitlines()
+    columns = dict(zip(header.split(","), ada.split(",")))
+    assert [c for c in columns if c.startswith("skill:")] == [f"skill:{s}" for s in SKILLS]
+    assert float(columns["skill:grad-weight"]) > 0.9 and columns["skill:cost"] == ""
+    assert columns["top_mistake"] == "output-delta/sign-flip ×2"
