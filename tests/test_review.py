@@ -82,3 +82,43 @@ def test_attempts_are_kept_with_their_skill_seed_and_mistake_and_rate_the_skill(
         ("output-delta", 9, "no-sigma-prime", None), ("output-delta", None, "sign-flip", 5)]
     assert store.mistake_counts() == {"output-delta/no-sigma-prime": 1, "output-delta/sign-flip": 1}
     assert session.due_skills() == ["output-delta"]  # rated Again: due again today
+
+
+def test_a_lesson_is_mastered_when_its_skills_are(tmp_path):
+    from tui_tutor.tutor.practice import lesson_skills
+
+    store = ProgressStore.open(tmp_path / "p.sqlite3", "ada")
+    session = Session(store, "en")
+    skills = lesson_skills("en")[5]
+    assert skills == {"output-delta"}
+    assert 5 not in session.mastered_lessons()
+    session.attempt_generated(generate("output-delta", 1), repr(generate("output-delta", 1).answer), 40.0)
+    assert 5 in session.mastered_lessons()  # right, and recalled with ≥ 90 % now
+    g = generate("output-delta", 2)
+    session.attempt_generated(g, repr(g.mistakes[0].value), 40.0)
+    assert 5 not in session.mastered_lessons()
+
+
+async def test_the_quiz_shows_what_is_due_and_v_reviews_it_with_fresh_numbers():
+    from tui_tutor.app import TutorApp
+    from tui_tutor.progress import MemoryStore
+    from tui_tutor.widgets.quiz_parts import ExerciseScreen
+
+    store = MemoryStore()
+    g = generate("cost", 5)
+    Session(store, "en").attempt_generated(g, repr(g.mistakes[0].value), 40.0)  # wrong: due again today
+    app = TutorApp(lang="en", start="quiz", store=store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert "Due for review today: cost" in str(app.screen.query_one("#due").content)
+        await pilot.press("escape", "v")
+        await pilot.pause()
+        review = app.screen
+        assert isinstance(review, ExerciseScreen) and [q.skill for q in review.questions] == ["cost"]
+        assert review.questions[0].seed != g.seed or review.questions[0].answer != g.answer
+        await pilot.press(*repr(review.questions[0].answer), "enter")
+        assert "✓ Right." in str(review.query_one("#exercise-feedback").content)
+        assert [a.correct for a in store.skill_attempts("cost")] == [False, True]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "No skill is due" in str(app.screen.query_one("#due").content)

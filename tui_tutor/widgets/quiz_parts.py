@@ -87,6 +87,9 @@ class ExerciseScreen(ModalScreen):
                  else tr("review_of", skill=skill_name(self.app.lang, g.skill), n=n, total=total))
         givens = self.chain.given_for(self.index) if self.chain else g.givens
         parts: list = [(title, "bold"), "\n\n", g.prompt(self.app.lang), "\n\n", (tr("givens"), "bold"), "\n"]
+        if self.chain and self.index and self.previous is not None:  # the part before's answer, the learner's own
+            before = self.questions[self.index - 1].symbol
+            parts.append(f"  {before} = {number(self.previous.value, 8)} ({tr('your_answer')})\n")
         parts += [f"  {x.symbol} = {number(x.value, 8)}\n" for x in givens]
         parts += ["\n", (tr("tolerance", rel=f"{g.relative * 100:g} %", abs=number(g.absolute), figures=g.figures),
                          "italic")]
