@@ -56,11 +56,11 @@ class ChainMark:
 
 def chain(seed: int) -> Chain:
     from ..engine.steps import explain
-    from .generated import _setup
+    from .generated import draw_setup
 
     for draw in range(MAX_DRAWS):
         rng = random.Random(f"chain/{seed}/{draw}")
-        setup = _setup(rng, batch=False)
+        setup = draw_setup(rng, batch=False)
         layers = setup.network.layers
         L = len(layers)
         j, i = rng.randint(1, layers[-1]), rng.randint(1, layers[-2])

@@ -101,7 +101,7 @@ def _example(rng: random.Random, layers: tuple[int, ...]) -> tuple[np.ndarray, n
     return x, target_for_digit(rng.randint(0, 1))
 
 
-def _setup(rng: random.Random, batch: bool) -> Setup:
+def draw_setup(rng: random.Random, batch: bool) -> Setup:
     layers = rng.choice(SHAPES)
     network = _network(rng, layers)
     x, t = _example(rng, layers)
@@ -114,7 +114,10 @@ def _setup(rng: random.Random, batch: bool) -> Setup:
 
 def _step_for(skill: str, rng: random.Random, layers: tuple[int, ...]) -> tuple[str, Ref]:
     L = len(layers)
-    unit = lambda l: rng.randint(1, layers[l - 1])  # noqa: E731
+
+    def unit(l: int) -> int:
+        return rng.randint(1, layers[l - 1])
+
     if skill in ("forward-z", "forward-a"):
         l = rng.randint(2, L)
         return ("weighted_input" if skill == "forward-z" else "activation"), Ref("z" if skill == "forward-z" else "a", l, unit(l))
@@ -151,7 +154,7 @@ def _find(ex, kind: str, wanted):
 def _single(skill: str, seed: int, rng: random.Random) -> Generated:
     from ..engine.steps import explain
 
-    setup = _setup(rng, batch=False)
+    setup = draw_setup(rng, batch=False)
     kind, ref = _step_for(skill, rng, setup.network.layers)
     return question_on(skill, seed, setup, explain(setup.network, setup.input, setup.target, setup.learning_rate),
                        kind, ref)
@@ -177,7 +180,7 @@ def _batch(seed: int, rng: random.Random) -> Generated:
     from ..engine.network import backprop
     from ..engine.training import total_gradient
 
-    setup = _setup(rng, batch=True)
+    setup = draw_setup(rng, batch=True)
     layers = setup.network.layers
     l = rng.randint(2, len(layers))
     j, i = rng.randint(1, layers[l - 1]), rng.randint(1, layers[l - 2])

@@ -105,12 +105,10 @@ def _hidden_delta(ex: Explanation, step: Step) -> list[Candidate]:
 
 
 def _grad_weight(ex: Explanation, step: Step) -> list[Candidate]:
-    p, (_, l, j, i) = ex.pass_, (None, step.result.layer, step.result.j, step.result.i)
+    p, l, j, i = ex.pass_, step.result.layer, step.result.j, step.result.i
     d, sym = float(p.delta_of(l)[j - 1]), step.symbol
-    out = []
-    if j <= p.a_of(l).size:
-        a_same = float(p.a_of(l)[j - 1])
-        out.append(Candidate("same-layer-activation", d * a_same, _line(sym, f"{_n(d)}×{_n(a_same)}", d * a_same)))
+    a_same = float(p.a_of(l)[j - 1])
+    out = [Candidate("same-layer-activation", d * a_same, _line(sym, f"{_n(d)}×{_n(a_same)}", d * a_same))]
     if l - 1 >= 2:  # the input layer has no z
         z = float(p.z_of(l - 1)[i - 1])
         out.append(Candidate("z-for-a", d * z, _line(sym, f"{_n(d)}×{_n(z)}", d * z)))
