@@ -55,7 +55,8 @@ def test_answers_are_graded_with_the_mistake_named_and_exit_zero_either_way():
     (("--skill", "cost", "--seed", "1", "--answer", "half"), "'half' is not a number"),
     (("--skill", "nope"), "unknown skill 'nope'"),
     (("--skill", "cost", "--seed", "-3"), "seed must be"),
-    (("--answer", "0.1"), "--answer needs --skill"),
+    (("--answer", "0.1"), "--answer and --format need --skill"),
+    (("--format", "json"), "need --skill"),
 ])
 def test_bad_input_gets_one_line_and_exit_2(args, words):
     out = run(*args)

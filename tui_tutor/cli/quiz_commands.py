@@ -16,7 +16,8 @@ from .errors import UsageError
 
 def quiz_commands_asked(args: argparse.Namespace) -> bool:
     """Whether `quiz` was given a command of its own (else it opens the tutor on the quiz)."""
-    return bool(args.check or args.skills or args.skill is not None or args.answer is not None)
+    return bool(args.check or args.skills or args.skill is not None or args.answer is not None
+                or args.format != "text")
 
 
 def cmd_quiz(args: argparse.Namespace) -> int:
@@ -27,7 +28,7 @@ def cmd_quiz(args: argparse.Namespace) -> int:
     if args.skills:
         return _list_skills(args.format)
     if args.skill is None:
-        raise UsageError("--answer needs --skill SKILL (see tui-tutor quiz --skills)")
+        raise UsageError("--answer and --format need --skill SKILL (see tui-tutor quiz --skills)")
     from ..curriculum.generated import SkillError, generate
 
     try:
