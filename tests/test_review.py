@@ -119,6 +119,8 @@ async def test_the_quiz_shows_what_is_due_and_v_reviews_it_with_fresh_numbers():
         await pilot.press(*repr(review.questions[0].answer), "enter")
         assert "✓ Right." in str(review.query_one("#exercise-feedback").content)
         assert [a.correct for a in store.skill_attempts("cost")] == [False, True]
+        await pilot.press("escape", "h")  # out of the answer, then the hint: the skill's formula
+        assert "C = ½" in str(review.query_one("#exercise-feedback").content)
         await pilot.press("escape")
         await pilot.pause()
         assert "No skill is due" in str(app.screen.query_one("#due").content)

@@ -39,11 +39,13 @@ def feedback_parts(feedback: Feedback, tr) -> list:
 class ExerciseScreen(ModalScreen):
     """Generated questions in a row: ``review`` (one per due skill, fresh numbers) or a chained exercise."""
 
-    BINDINGS = [bind("escape", "dismiss"), bind("h", "hint")]
+    BINDINGS = [bind("escape", "leave_answer", show=False), bind("q", "dismiss"), bind("a", "answer"),
+                bind("h", "hint")]
     DEFAULT_CSS = """
     ExerciseScreen { align: center middle; }
     ExerciseScreen > Vertical { width: 90%; height: 90%; border: round $accent; background: $surface; padding: 0 1; }
     ExerciseScreen #exercise-scroll { height: 1fr; }
+    ExerciseScreen #exercise-message { color: $warning; }
     """
 
     def __init__(self, skills: list[str] | None = None, chain_seed: int | None = None) -> None:
@@ -117,6 +119,17 @@ class ExerciseScreen(ModalScreen):
         self.answered = True
         self.query_one("#exercise-message", Label).update("")
         self.query_one("#exercise-feedback", Static).update(Content.assemble("\n", *feedback_parts(feedback, self.app.tr)))
+
+    def action_leave_answer(self) -> None:
+        """Esc in the answer leaves it (then h, a, q are keys); Esc again goes back to the quiz."""
+        answer = self.query_one("#exercise-answer", Input)
+        if answer.has_focus:
+            self.query_one("#exercise-scroll").focus()
+        else:
+            self.dismiss()
+
+    def action_answer(self) -> None:
+        self.query_one("#exercise-answer", Input).focus()
 
     def action_hint(self) -> None:
         self.hinted = True
