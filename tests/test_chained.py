@@ -57,3 +57,20 @@ async def test_the_quiz_runs_a_chained_exercise_and_carries_a_slip_forward():
             ("output-delta", False, c.seed), ("grad-weight", True, c.seed), ("update-weight", True, c.seed)]
         await pilot.press("escape")
         assert not isinstance(app.screen, ExerciseScreen)
+
+
+async def test_a_bank_question_answered_with_a_common_mistake_names_it_beside_the_right_line():
+    from tui_tutor.curriculum.generated import bank_numeric
+    from tui_tutor.curriculum.quiz import load_bank
+
+    store = MemoryStore()
+    app = TutorApp(lang="zh", start="quiz", store=store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        q = next(q for q in load_bank("zh")[5] if q.kind == "numeric" and q.source != "workbench")
+        app.screen.start_lesson(5, only=[q.id])
+        await pilot.pause()
+        sign_flip = next(c for c in bank_numeric(q).mistakes if c.id == "sign-flip")
+        await pilot.press(*f"{sign_flip.value:.6g}", "enter")
+        feedback = str(app.screen.query_one("#feedback").content)
+        assert "常见错误：符号反了" in feedback and "你的算式：" in feedback and "正确算式：" in feedback
+        assert [(a.skill, a.mistake) for a in store.skill_attempts()] == [("output-delta", "sign-flip")]
