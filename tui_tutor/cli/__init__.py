@@ -13,15 +13,16 @@ import sys
 
 from .errors import EXIT_USAGE, UsageError
 from .parsing import build_parser
+from .quiz_commands import quiz_commands_asked
 
 __all__ = ["EXIT_USAGE", "UsageError", "build_parser", "main"]
 
 
 def _run_command(args) -> int:
-    from . import engine_commands, learner_commands
+    from . import engine_commands, learner_commands, quiz_commands
 
     commands = {"explain": engine_commands.cmd_explain, "train": engine_commands.cmd_train,
-                "gradcheck": engine_commands.cmd_gradcheck, "quiz": learner_commands.cmd_quiz_check,
+                "gradcheck": engine_commands.cmd_gradcheck, "quiz": quiz_commands.cmd_quiz,
                 "progress": learner_commands.cmd_progress}
     import numpy as np
 
@@ -36,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
-        if args.command is None or (args.command == "quiz" and not args.check):
+        if args.command is None or (args.command == "quiz" and not quiz_commands_asked(args)):
             from ..app_entry import run_app
 
             return run_app(args)

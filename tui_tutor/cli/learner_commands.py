@@ -53,8 +53,12 @@ def cmd_progress(args: argparse.Namespace) -> int:
     from ..curriculum.quiz import question_ids
     from .parsing import language
 
+    from ..tutor.review import Reviews
+
     lang = language(args)
     summary = store.summary(question_ids(lang))
+    summary["skills"] = Reviews(store).overview()
+    summary["mistakes"] = store.mistake_counts()
     if args.format == "json":
         json.dump(summary, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
@@ -87,7 +91,23 @@ def format_summary(summary: dict, lang: str = "en") -> str:
         title = _fit(titles.get(int(lesson), tr(lang, "cli_lesson_n", n=lesson)), 44)
         mark = f"  {mastered}" if s.get("mastered") else ""
         lines.append(f"  {title} {s['right']:>5} / {s['total'] or 0:<9} {s['answered']:>8}{mark}")
-    return "\n".join(lines)
+    return "\n".join(lines + _skill_lines(summary))
+
+
+def _skill_lines(summary: dict) -> list[str]:
+    """A line a skill: its predicted recall (FSRS), mastered or not, when it is due for review."""
+    skills = summary.get("skills") or []
+    if not skills:
+        return []
+    lines = ["", f"  {'skill':<16} {'recall':>6}  {'right/tried':<11}  due for review"]
+    for s in skills:
+        due = (s["due"] or "—").replace("T", " ").replace("+00:00", " UTC")
+        mark = "  ✓ mastered" if s["mastered"] else ""
+        lines.append(f"  {s['skill']:<16} {s['recall'] * 100:>5.0f}%  {s['right']:>4}/{s['attempts']:<6}  {due}{mark}")
+    mistakes = summary.get("mistakes") or {}
+    if mistakes:
+        lines.append("  mistakes made: " + ", ".join(f"{m} ×{n}" for m, n in mistakes.items()))
+    return lines
 
 
 def _fit(text: str, width: int) -> str:

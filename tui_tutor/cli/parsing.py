@@ -36,6 +36,10 @@ def _epochs(text: str) -> int:
     return value
 
 
+_seed = whole_number(0, 2**63 - 1, "seed must be a whole number, not {text!r}",
+                     "seed must be 0 or more, not {value}")
+
+
 def _pixels(text: str) -> str:
     cleaned = text.replace(" ", "").replace("/", "")
     if len(cleaned) != 12 or set(cleaned) - {"0", "1"}:
@@ -107,6 +111,11 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Opens the tutor on the quiz. With --check, validates the whole question bank "
                                    "and prints the number of questions per lesson and language.")
     p.add_argument("--check", action="store_true", help="validate the question bank and exit (non-zero on a problem)")
+    p.add_argument("--skills", action="store_true", help="list the skills and their mistake ids, and exit")
+    p.add_argument("--skill", metavar="SKILL", help="print a generated question of SKILL (see --skills), and exit")
+    p.add_argument("--seed", type=_seed, metavar="N", default=0, help="with --skill: which question (default 0)")
+    p.add_argument("--answer", metavar="TEXT", help="with --skill: grade TEXT as the answer instead")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="with --skill or --skills")
     _language_option(p)
     _progress_options(p)
 

@@ -3,11 +3,12 @@ an order of steps. A bad entry raises ``AnswerError`` and is not an attempt."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from ..engine.numbers import NumberError, parse_number
 from ..engine.symbols import number
+from .mistakes import diagnose, right_line
 
 if TYPE_CHECKING:
     from .quiz import Numeric, Question
@@ -25,6 +26,9 @@ class Grade:
     correct: bool
     expected: str  # the right answer as shown after answering
     worked: str = ""  # numeric: the formula, with numbers, and the value
+    mistake: str | None = None  # numeric: the id of the common mistake the answer matches
+    mistake_line: str = ""  # that mistake's line, with its numbers: what the learner wrote, in effect
+    right_line: str = ""  # the right line beside it
 
 
 def parse_answer(text: str) -> float:
@@ -39,7 +43,11 @@ def grade_numeric(n: Numeric, text: str) -> Grade:
     value = parse_answer(text)  # AnswerError propagates: not an attempt
     q = n.question
     correct = abs(value - n.expected) <= max(q.absolute, q.relative * abs(n.expected))
-    return Grade(correct, number(n.expected, q.figures), "\n".join(n.step.lines()))
+    grade = Grade(correct, number(n.expected, q.figures), "\n".join(n.step.lines()))
+    found = None if correct else diagnose(value, getattr(n, "mistakes", ()), q.relative, q.absolute)
+    if found is None:
+        return grade
+    return replace(grade, mistake=found.id, mistake_line=found.line, right_line=right_line(n.step))
 
 
 def grade_choice(q: Question, text: str) -> Grade:

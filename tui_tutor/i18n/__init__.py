@@ -23,7 +23,7 @@ import os
 from . import en, zh
 
 LANGUAGES = ("en", "zh")
-HELP_ROWS = ("mouse", "tab", "palette")
+HELP_ROWS = ("mouse", "tab", "palette", "mastery", "rating")
 """The help screen's rows that are not keys, in order: ids ``help.<row>.key`` and ``help.<row>``."""
 
 

@@ -127,6 +127,33 @@ WORDS = {
     "nothing_missed": "Nothing to retry: every question's latest answer is right.",
     "mistakes": "Mistakes", "no_mistakes": "No mistakes to review.", "your_answer": "your answer",
 
+    # Skills, generated questions, the mistakes they diagnose, spaced review (curriculum/skills.py)
+    "skill.forward_z": "weighted input z", "skill.forward_a": "activation a = σ(z)", "skill.cost": "cost C",
+    "skill.output_delta": "output-layer δ", "skill.hidden_delta": "hidden-layer δ",
+    "skill.grad_weight": "weight gradient ∂C/∂w", "skill.grad_bias": "bias gradient ∂C/∂b",
+    "skill.update_weight": "weight update", "skill.batch_gradient": "gradient over a data set ∂C_T/∂w",
+    "generated_prompt": "Compute {symbol} for this {layers} network.",
+    "generated_prompt_batch": "Compute {symbol} over these {n} training inputs (each input's δ and a are given).",
+    "mistake.cost.no_half": "the cost without its ½: C = ½ Σ (t − a)², not Σ (t − a)².",
+    "mistake.output_delta.no_sigma_prime": "(a − t) alone: the output δ also needs the factor σ′(z).",
+    "mistake.output_delta.sign_flip": "the sign: δ = (a − t)σ′(z), not (t − a)σ′(z).",
+    "mistake.output_delta.z_for_a": "z in place of a: the error is the activation minus the target, (a − t).",
+    "mistake.output_delta.sigma_prime_of_a": "σ′ of a: the slope is taken at the weighted input, σ′(z).",
+    "mistake.hidden_delta.no_sigma_prime": "the sum alone: the hidden δ is Σ δ w times σ′(z).",
+    "mistake.hidden_delta.transposed_weights": "the transposed weights: δᵢˡ sums δⱼˡ⁺¹ wⱼᵢˡ⁺¹ (the weights leaving unit i), not wᵢⱼ.",
+    "mistake.hidden_delta.one_term": "one term only: δᵢˡ sums over every unit j of the next layer.",
+    "mistake.hidden_delta.updated_weights": "the updated weights: the recursion uses the weights before the update.",
+    "mistake.grad_weight.same_layer_activation": "the activation of the same layer: ∂C/∂wⱼᵢˡ = δⱼˡ aᵢˡ⁻¹, the input it multiplies.",
+    "mistake.grad_weight.z_for_a": "z in place of a: the gradient multiplies δ by the activation aᵢˡ⁻¹, not zᵢˡ⁻¹.",
+    "mistake.update_weight.sign_flip": "the sign: gradient descent goes downhill, w − η ∂C/∂w.",
+    "mistake.update_weight.no_eta": "no learning rate: the step is η times the gradient.",
+    "mistake_matched": "A common mistake — {name}",
+    "your_line": "Your line:", "right_line": "Right line:",
+    "carried_forward": "✓ Right from your own earlier answer (carried forward: one slip is counted once).",
+    "due_today": "Due for review today: {skills} · v: review", "nothing_due": "No skill is due for review today.",
+    "review_of": "Review · {skill} · {n} of {total}", "chained_of": "Chained exercise · part {n} of {total}",
+    "exercise_done": "Done. Esc goes back to the quiz.",
+
     # What was typed is not a number, or not an answer (engine/numbers.py, curriculum/grading.py);
     # the English is also the str() of NumberError and AnswerError
     "bad_answer_empty": "Type a number first.",
@@ -172,6 +199,7 @@ WORDS = {
     # Quiz
     "action.leave_answer": "Keys", "action.next": "Next", "action.answer": "Answer", "action.hint": "Hint",
     "action.retry": "Retry missed", "action.mistakes": "Mistakes",
+    "action.review": "Review due skills", "action.chained": "Chained exercise",
     # Dialogs
     "action.dismiss": "Close", "action.cancel": "Cancel",
     # Widgets of the tutor: "action.<widget class>:<action>" (one action string means different
@@ -210,4 +238,10 @@ WORDS = {
     "help.mouse": "click a pixel to toggle it, a lesson to open it, a link to follow it, a cell to edit it",
     "help.tab.key": "tab / shift+tab", "help.tab": "move between panels",
     "help.palette.key": "ctrl+p", "help.palette": "command palette: every action by name",
+    "help.mastery.key": "✓ lesson",
+    "help.mastery": "mastered: every skill the lesson teaches was last answered right and is recalled with at least "
+                    "90 % probability (FSRS); a lesson without skills: every question's latest answer right",
+    "help.rating.key": "review",
+    "help.rating": "each answer rates its skill: wrong → Again, right after a hint → Hard, right → Good, "
+                   "right within 20 s → Easy; reviews are fresh numbers",
 }

@@ -127,6 +127,33 @@ WORDS = {
     "nothing_missed": "没有要重做的题：每道题最近一次都答对了。",
     "mistakes": "错题回顾", "no_mistakes": "没有错题。", "your_answer": "你的答案",
 
+    # Skills, generated questions, the mistakes they diagnose, spaced review (curriculum/skills.py)
+    "skill.forward_z": "加权输入 z", "skill.forward_a": "激活值 a = σ(z)", "skill.cost": "代价 C",
+    "skill.output_delta": "输出层的 δ", "skill.hidden_delta": "隐藏层的 δ",
+    "skill.grad_weight": "权重梯度 ∂C/∂w", "skill.grad_bias": "偏置梯度 ∂C/∂b",
+    "skill.update_weight": "权重更新", "skill.batch_gradient": "整个数据集上的梯度 ∂C_T/∂w",
+    "generated_prompt": "对这个 {layers} 网络，计算 {symbol}。",
+    "generated_prompt_batch": "在这 {n} 个训练输入上计算 {symbol}（已给出每个输入的 δ 和 a）。",
+    "mistake.cost.no_half": "漏了 ½：C = ½ Σ (t − a)²，不是 Σ (t − a)²。",
+    "mistake.output_delta.no_sigma_prime": "只算了 (a − t)：输出层的 δ 还要乘以 σ′(z)。",
+    "mistake.output_delta.sign_flip": "符号反了：δ = (a − t)σ′(z)，不是 (t − a)σ′(z)。",
+    "mistake.output_delta.z_for_a": "把 z 当成了 a：误差是激活值减目标值 (a − t)。",
+    "mistake.output_delta.sigma_prime_of_a": "算成了 σ′(a)：斜率要在加权输入处取，即 σ′(z)。",
+    "mistake.hidden_delta.no_sigma_prime": "只算了求和：隐藏层的 δ 是 Σ δ w 再乘以 σ′(z)。",
+    "mistake.hidden_delta.transposed_weights": "权重转置了：δᵢˡ 对 δⱼˡ⁺¹ wⱼᵢˡ⁺¹（从单元 i 出发的权重）求和，不是 wᵢⱼ。",
+    "mistake.hidden_delta.one_term": "只算了一项：δᵢˡ 要对下一层的每个单元 j 求和。",
+    "mistake.hidden_delta.updated_weights": "用了更新后的权重：反向递推用的是更新之前的权重。",
+    "mistake.grad_weight.same_layer_activation": "用了同一层的激活值：∂C/∂wⱼᵢˡ = δⱼˡ aᵢˡ⁻¹，乘的是这条权重的输入。",
+    "mistake.grad_weight.z_for_a": "把 z 当成了 a：梯度是 δ 乘以激活值 aᵢˡ⁻¹，不是 zᵢˡ⁻¹。",
+    "mistake.update_weight.sign_flip": "符号反了：梯度下降往下走，w − η ∂C/∂w。",
+    "mistake.update_weight.no_eta": "漏了学习率：每一步是 η 乘以梯度。",
+    "mistake_matched": "常见错误：{name}",
+    "your_line": "你的算式：", "right_line": "正确算式：",
+    "carried_forward": "✓ 按你前一步的答案算是对的（沿用前一步：一处失误只算一次）。",
+    "due_today": "今天要复习：{skills} · v：复习", "nothing_due": "今天没有要复习的技能。",
+    "review_of": "复习 · {skill} · 第 {n}/{total} 题", "chained_of": "连环题 · 第 {n}/{total} 步",
+    "exercise_done": "完成。按 Esc 回到测验。",
+
     # What was typed is not a number, or not an answer
     "bad_answer_empty": "请先输入一个数。",
     "bad_answer_marks": "{text!r} 混用了小数点：请写成 0.0123 或 0,0123。",
@@ -171,6 +198,7 @@ WORDS = {
     # Quiz
     "action.leave_answer": "按键", "action.next": "下一步", "action.answer": "作答", "action.hint": "提示",
     "action.retry": "重做错题", "action.mistakes": "错题回顾",
+    "action.review": "复习到期的技能", "action.chained": "连环题",
     # Dialogs
     "action.dismiss": "关闭", "action.cancel": "取消",
     # Widgets of the tutor
@@ -208,4 +236,8 @@ WORDS = {
     "help.mouse": "点击像素切换黑白，点击课程打开，点击链接跳转，点击单元格修改",
     "help.tab.key": "tab / shift+tab", "help.tab": "在面板之间移动",
     "help.palette.key": "ctrl+p", "help.palette": "命令面板：按名称查找所有操作",
+    "help.mastery.key": "✓ 课程",
+    "help.mastery": "已掌握：这一课教的每项技能最近一次都答对，且按 FSRS 估计记住的概率至少 90 %；没有技能的课：每道题最近一次都答对",
+    "help.rating.key": "复习",
+    "help.rating": "每次作答给技能评分：答错 → Again，看了提示后答对 → Hard，答对 → Good，20 秒内答对 → Easy；复习题每次都是新数字",
 }

@@ -52,9 +52,33 @@ def summaries(data_dir: str | Path) -> list[dict]:
     except (Unreadable, OSError, sqlite3.Error) as e:
         raise ReportError(f"{path} cannot be read ({e})") from None
     try:
-        return ProgressStore(conn, "", path).all_users_summary(_questions())
+        data = ProgressStore(conn, "", path).all_users_summary(_questions())
+        for student in data:
+            _add_skills(student, ProgressStore(conn, student["user"], path))
+        return data
     finally:
         conn.close()
+
+
+def _add_skills(student: dict, store) -> None:
+    """Each skill's recall, mastery and due date, and how often each mistake was made."""
+    from ..tutor.review import Reviews
+
+    student["skills"] = Reviews(store).overview()
+    student["mistakes"] = store.mistake_counts()
+
+
+def _skills_text(student: dict) -> str:
+    tried = [s for s in student.get("skills", []) if s["attempts"]]
+    return " ".join(f"{s['skill']}{'✓' if s['mastered'] else ''}" for s in tried) or "-"
+
+
+def _top_mistake(student: dict) -> str:
+    mistakes = student.get("mistakes") or {}
+    if not mistakes:
+        return ""
+    top = next(iter(mistakes))
+    return f"{top} ×{mistakes[top]}"
 
 
 def _quiz(scores: dict) -> tuple[int, int, int]:
@@ -84,6 +108,9 @@ def rows(data: list[dict]) -> list[dict]:
             "quiz_by_lesson": _per_lesson(s.get("scores", {})),
             "last_seen": s.get("last_seen") or "",
             "first_seen": s.get("first_seen") or "",
+            "skills": _skills_text(s),
+            "top_mistake": _top_mistake(s),
+            **{f"skill:{k['skill']}": (f"{k['recall']:.2f}" if k["attempts"] else "") for k in s.get("skills", [])},
         })
     return out
 
@@ -97,18 +124,28 @@ def format_text(data: list[dict], lessons: int) -> str:
                                                                    else ""),
                       f"{r['quiz_right']}/{r['quiz_answered']} of {r['quiz_total']}", r["quiz_by_lesson"] or "-",
                       r["last_seen"].replace("T", " ").replace("+00:00", " UTC")))
+    lines = _aligned(table)
+    lines.append(f"{len(data)} student(s)")
+    skills = [("student", "skills tried (✓ mastered)", "most frequent mistake")]
+    skills += [(r["user"], r["skills"], r["top_mistake"] or "-") for r in rows(data)]
+    return "\n".join(lines + [""] + _aligned(skills))
+
+
+def _aligned(table: list[tuple[str, ...]]) -> list[str]:
     widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in table]
     lines.insert(1, "  ".join("-" * w for w in widths))
-    lines.append(f"{len(data)} student(s)")
-    return "\n".join(lines)
+    return lines
 
 
 def format_csv(data: list[dict]) -> str:
+    """A row a student; a column a skill with its predicted recall (0 to 1; empty if never tried)."""
+    from ..curriculum.skills import SKILLS
+
     buffer = io.StringIO()
     fields = ["user", "lessons_read", "which_lessons", "quiz_right", "quiz_answered", "quiz_total",
-              "quiz_by_lesson", "last_seen", "first_seen"]
-    writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
+              "quiz_by_lesson", "last_seen", "first_seen", "top_mistake"] + [f"skill:{k}" for k in SKILLS]
+    writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n", extrasaction="ignore")
     writer.writeheader()
     writer.writerows(rows(data))
     return buffer.getvalue().rstrip("\n")

@@ -39,7 +39,15 @@ MIGRATIONS: list[tuple[str, ...]] = [
         ("CREATE TABLE networks (user TEXT NOT NULL, name TEXT NOT NULL, document TEXT NOT NULL,"
          " updated REAL NOT NULL, PRIMARY KEY (user, name))"),
     ),
-    (),  # 4: placeholder for another branch's migration; the merge puts it here
+    (  # 4: attempts at a skill (the seed of a generated question, the mistake matched) and each skill's
+       # review card (FSRS, as its JSON, with its due time for the queries)
+        ("CREATE TABLE skill_attempts (id INTEGER PRIMARY KEY, user TEXT NOT NULL, skill TEXT NOT NULL,"
+         " seed INTEGER, lesson INTEGER, question_id TEXT, answer TEXT NOT NULL, correct INTEGER NOT NULL,"
+         " mistake TEXT, seconds REAL, answered_at REAL NOT NULL)"),
+        "CREATE INDEX skill_attempts_by_skill ON skill_attempts (user, skill, id)",
+        ("CREATE TABLE skill_cards (user TEXT NOT NULL, skill TEXT NOT NULL, card TEXT NOT NULL, due REAL NOT NULL,"
+         " updated REAL NOT NULL, PRIMARY KEY (user, skill))"),
+    ),
     (  # 5: a lesson "Checking backprop yourself" became lesson 7, so saved lessons 7 and up move up by one
         # (through negative numbers, so that no (user, lesson) key is ever taken twice mid-update)
         "UPDATE lessons_read SET lesson = -(lesson + 1) WHERE lesson >= 7",

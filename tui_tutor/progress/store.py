@@ -246,7 +246,7 @@ class ProgressStore:
     def reset(self) -> None:
         """Forget this learner: their progress, saved networks and their name; other learners' stays."""
         self._write(*((f"DELETE FROM {table} WHERE user = ?", (self.user,))
-                      for table in ("answers", "lessons_read", "state", "networks")),
+                      for table in ("answers", "lessons_read", "state", "networks", "skill_attempts", "skill_cards")),
                     ("DELETE FROM users WHERE name = ?", (self.user,)), seen=False)
 
     # Networks the learner saved by name (the lab keeps them here instead of in files)
@@ -263,6 +263,53 @@ class ProgressStore:
     def network_names(self) -> list[str]:
         """The names this learner saved networks under, most recent first."""
         return [row[0] for row in self._rows("SELECT name FROM networks WHERE user = ? ORDER BY updated DESC")]
+
+    # Skills: attempts (with a generated question's seed and the mistake matched) and review cards
+
+    def record_skill_attempt(self, skill: str, answer: str, correct: bool, *, seed: int | None = None,
+                             lesson: int | None = None, question_id: str | None = None, mistake: str | None = None,
+                             seconds: float | None = None, when: float | None = None) -> None:
+        sql = ("INSERT INTO skill_attempts (user, skill, seed, lesson, question_id, answer, correct, mistake, seconds,"
+               " answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        self._write((sql, (self.user, skill, seed, lesson, question_id, answer, bool(correct), mistake, seconds,
+                           time.time() if when is None else when)))
+
+    def skill_attempts(self, skill: str | None = None) -> list[SkillAttempt]:
+        """This learner's attempts at skills, oldest first."""
+        sql = ("SELECT skill, seed, lesson, question_id, answer, correct, mistake, seconds, answered_at"
+               " FROM skill_attempts WHERE user = ?")
+        rows = self._rows(sql + " ORDER BY id") if skill is None else self._rows(sql + " AND skill = ? ORDER BY id", skill)
+        return [SkillAttempt(*r[:5], bool(r[5]), *r[6:]) for r in rows]
+
+    def mistake_counts(self) -> dict[str, int]:
+        """How often each mistake was matched, as "skill/mistake", most frequent first."""
+        rows = self._rows("SELECT skill || '/' || mistake, count(*) AS n FROM skill_attempts WHERE user = ?"
+                          " AND mistake IS NOT NULL GROUP BY skill, mistake ORDER BY n DESC, skill, mistake")
+        return dict(rows)
+
+    def save_card(self, skill: str, card: str, due: float) -> None:
+        """Keep a skill's review card (the scheduler's JSON) and when it is due (seconds since the epoch)."""
+        sql = ("INSERT INTO skill_cards VALUES (?, ?, ?, ?, ?) ON CONFLICT (user, skill) DO UPDATE"
+               " SET card = excluded.card, due = excluded.due, updated = excluded.updated")
+        self._write((sql, (self.user, skill, card, due, time.time())))
+
+    def cards(self) -> dict[str, tuple[str, float]]:
+        """Each reviewed skill's card JSON and due time."""
+        return {skill: (card, due) for skill, card, due in
+                self._rows("SELECT skill, card, due FROM skill_cards WHERE user = ? ORDER BY skill")}
+
+
+@dataclass(frozen=True)
+class SkillAttempt:
+    skill: str
+    seed: int | None  # a generated question's seed; None for one of the bank's
+    lesson: int | None  # the bank question's lesson and id, when it was one
+    question_id: str | None
+    answer: str
+    correct: bool
+    mistake: str | None  # the id of the common mistake the answer matched
+    seconds: float | None
+    when: float
 
 
 class NullStore(ProgressStore):

@@ -20,6 +20,7 @@ from ..engine.symbols import number
 from ..tutor.session import Feedback
 from ..widgets.footer import TutorFooter
 from ..widgets.keys import bind
+from ..widgets.quiz_parts import ExerciseScreen, feedback_parts
 
 
 def question_content(q: Question, numeric: Numeric | None, position: str, tr) -> Content:
@@ -44,11 +45,14 @@ def question_content(q: Question, numeric: Numeric | None, position: str, tr) ->
 
 
 def feedback_content(feedback: Feedback, tr) -> Content:
-    right = feedback.correct
-    parts: list = [(tr("right") if right else tr("not_right"), "bold green" if right else "bold red"),
-                   "  ", tr("expected", answer=feedback.expected), "\n"]
-    if feedback.worked:
-        parts += ["\n", (tr("worked"), "bold"), "\n", feedback.worked, "\n"]
+    if feedback.mistake:  # the mistake named, its line beside the right one (widgets/quiz_parts.py)
+        parts = feedback_parts(feedback, tr)
+    else:
+        right = feedback.correct
+        parts = [(tr("right") if right else tr("not_right"), "bold green" if right else "bold red"),
+                 "  ", tr("expected", answer=feedback.expected), "\n"]
+        if feedback.worked:
+            parts += ["\n", (tr("worked"), "bold"), "\n", feedback.worked, "\n"]
     parts += ["\n", feedback.explanation]
     return Content.assemble(*parts)
 
@@ -62,6 +66,8 @@ class QuizScreen(Screen):
         bind("h", "hint"),
         bind("r", "retry"),
         bind("m", "mistakes"),
+        bind("v", "review"),
+        bind("x", "chained"),
     ]
 
     def __init__(self) -> None:
@@ -72,6 +78,7 @@ class QuizScreen(Screen):
         self.numeric: Numeric | None = None
         self.answered = False
         self.started = time.monotonic()
+        self.hinted = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -85,6 +92,7 @@ class QuizScreen(Screen):
                 yield Label("", id="answer-message", markup=False)
                 yield Input(id="answer", max_length=200)  # what the store keeps of an answer (MAX_ANSWER)
                 yield Label("", id="score", markup=False)
+                yield Label("", id="due", markup=False)
         yield TutorFooter()
 
     def on_mount(self) -> None:
@@ -108,9 +116,10 @@ class QuizScreen(Screen):
         options = self.query_one("#quiz-lessons", OptionList)
         highlighted = options.highlighted
         options.clear_options()
+        mastered = self.app.session.mastered_lessons()
         for lesson in load_lessons(self.app.lang):
             s = scores.get(lesson.number)
-            mark = "✓ " if s and s.mastered else "  "
+            mark = "✓ " if lesson.number in mastered else "  "
             tail = f" {s.right}/{s.total}" if s else ""
             options.add_option(Option(f"{mark}{lesson.list_title}{tail}", id=str(lesson.number)))
         options.highlighted = highlighted if highlighted is not None else self.lesson - 1
@@ -143,7 +152,7 @@ class QuizScreen(Screen):
         self.query_one("#answer-message", Label).update("")
         self._show_score()
         self.query_one("#quiz-scroll").scroll_home(animate=False)
-        self.started = time.monotonic()
+        self.started, self.hinted = time.monotonic(), False
         self.app.session.state.quiz_position = (self.lesson, self.index)
 
     def _show_score(self) -> None:
@@ -152,6 +161,9 @@ class QuizScreen(Screen):
         if s and s.mastered:
             text += " ✓"
         self.query_one("#score", Label).update(text)
+        due = self.app.session.due_skills()
+        self.query_one("#due", Label).update(self.app.tr("due_today", skills=", ".join(due)) if due
+                                             else self.app.tr("nothing_due"))
 
     @on(OptionList.OptionSelected, "#quiz-lessons")
     def _lesson_chosen(self, event: OptionList.OptionSelected) -> None:
@@ -164,7 +176,8 @@ class QuizScreen(Screen):
             return
         q = self.queue[self.index]
         try:
-            feedback = self.app.session.attempt(q, self.numeric, event.value, time.monotonic() - self.started)
+            feedback = self.app.session.attempt(q, self.numeric, event.value, time.monotonic() - self.started,
+                                                self.hinted)
         except AnswerError as err:  # not an attempt: say what was wrong and wait
             message = self.app.tr(f"bad_answer_{err.key}", **err.values)
             self.query_one("#answer-message", Label).update(message)
@@ -195,7 +208,16 @@ class QuizScreen(Screen):
             self.query_one("#answer-message", Label).update(self.app.tr("lesson_done"))
 
     def action_hint(self) -> None:
+        self.hinted = True  # a right answer after the hint rates the skill Hard
         self.query_one("#hint").remove_class("hidden")
+
+    def action_review(self) -> None:
+        self.app.push_screen(ExerciseScreen(skills=self.app.session.due_skills()), lambda _: self._refresh_all())
+
+    def action_chained(self) -> None:
+        import random
+
+        self.app.push_screen(ExerciseScreen(chain_seed=random.randrange(10**9)), lambda _: self._refresh_all())
 
     def action_retry(self) -> None:
         missed = self.app.session.missed_questions(self.lesson)

@@ -33,6 +33,10 @@ class Feedback:
     expected: str  # the right answer, as shown
     worked: str  # numeric questions: the formula, with its numbers, and the value
     explanation: str  # the question's own explanation of the idea
+    mistake: str | None = None  # numeric: the common mistake the answer matched, in the lesson's words
+    mistake_line: str = ""  # ... that mistake's line with its numbers, what the learner did in effect
+    right_line: str = ""  # ... and the right line beside it
+    carried: bool = False  # a chained exercise's part, right from the learner's own earlier answer
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,8 @@ class Session:
         self.warning = warning or store.warning
         """One sentence for the learner when something went wrong opening their progress."""
         self.trainer = Trainer()
+        self._reviews = None
+        self.last_mark = None  # how the last part of a chained exercise was marked
         self.networks = FileLibrary() if self.capabilities.files else SlotLibrary(store)
 
     @property
@@ -82,10 +88,17 @@ class Session:
         return self._store.lesson_scores(question_ids(self.lang))
 
     def mastered_lessons(self) -> set[int]:
-        """The lessons whose every question was last answered right (✓ on the lists)."""
-        if not any(score.right for score in self._store.lesson_scores().values()):
+        """The lessons marked ✓: every skill a lesson's numeric questions exercise is mastered (its latest
+        answer right, its predicted recall at least 90 %); a lesson with no numeric question, every question's
+        latest answer right (the help says so: ``help.mastery``)."""
+        if not any(score.right for score in self._store.lesson_scores().values()) and not self._store.cards():
             return set()  # nothing answered right yet: no need to read the quiz bank
-        return {n for n, score in self.lesson_scores().items() if score.mastered}
+        from .practice import lesson_skills
+
+        skills, scores = lesson_skills(self.lang), self.lesson_scores()
+        mastered = {s for s in {s for ss in skills.values() for s in ss} if self.reviews.mastered(s)}
+        return {n for n, score in scores.items()
+                if (skills.get(n) and skills[n] <= mastered) or (not skills.get(n) and score.mastered)}
 
     # Quiz
 
@@ -101,17 +114,67 @@ class Session:
 
     def numbers_for(self, q: Question, workbench: Workbench | None) -> Numeric | None:
         """A numeric question made concrete (its givens and the step that answers it); None for others."""
-        from ..curriculum.quiz import make_numeric
+        from ..curriculum.generated import bank_numeric
 
-        return make_numeric(q, workbench) if q.kind == "numeric" else None
+        return bank_numeric(q, workbench) if q.kind == "numeric" else None
 
-    def attempt(self, q: Question, numeric: Numeric | None, text: str, seconds: float | None = None) -> Feedback:
-        """Grade an answer and keep it. ``AnswerError`` when the text is not an answer (not kept, not counted)."""
+    def attempt(self, q: Question, numeric: Numeric | None, text: str, seconds: float | None = None,
+                hinted: bool = False) -> Feedback:
+        """Grade an answer and keep it. ``AnswerError`` when the text is not an answer (not kept, not counted).
+        A numeric question's answer is also an attempt at its skill, and rates that skill's review card."""
         from ..curriculum.grading import grade
+        from ..curriculum.skills import STEP_SKILLS, mistake_words
 
         result = grade(q, numeric, text)
-        self._store.record_answer(q.lesson, q.id, text.strip()[:MAX_ANSWER], result.correct, seconds)
-        return Feedback(result.correct, result.expected, result.worked, q.explanation)
+        kept = text.strip()[:MAX_ANSWER]
+        self._store.record_answer(q.lesson, q.id, kept, result.correct, seconds)
+        skill = STEP_SKILLS.get(q.step) if q.kind == "numeric" else None
+        if skill is not None:
+            self._store.record_skill_attempt(skill, kept, result.correct, lesson=q.lesson, question_id=q.id,
+                                             mistake=result.mistake, seconds=seconds)
+            self._rate(skill, result.correct, hinted, seconds)
+        name = mistake_words(self.lang, skill, result.mistake) if result.mistake and skill else None
+        return Feedback(result.correct, result.expected, result.worked, q.explanation, name, result.mistake_line,
+                        result.right_line)
+
+    # Skills: generated questions, chained exercises, spaced review (tutor/review.py)
+
+    @property
+    def reviews(self):
+        from .review import Reviews
+
+        if self._reviews is None:
+            self._reviews = Reviews(self._store)
+        return self._reviews
+
+    def _rate(self, skill: str, correct: bool, hinted: bool, seconds: float | None) -> None:
+        from .review import rating_for
+
+        self.reviews.rate(skill, rating_for(correct, hinted, seconds))
+
+    def due_skills(self) -> list[str]:
+        return self.reviews.due()
+
+    def attempt_generated(self, question, text: str, seconds: float | None = None, hinted: bool = False,
+                          previous=None, chain=None, part: int = 0) -> Feedback:
+        """Grade an answer to a generated question (or part ``part`` of a chained exercise, marked with carry-forward
+        from ``previous``), keep it with its seed and the mistake matched, and rate the skill."""
+        from ..curriculum.chained import mark_part
+        from ..curriculum.generated import mark
+        from ..curriculum.skills import mistake_words
+        from ..engine.symbols import number
+
+        chain_mark = mark_part(chain, part, text, previous) if chain is not None else None
+        marked = chain_mark.marked if chain_mark else mark(question, text)  # AnswerError: not an attempt
+        found = marked.mistake
+        self._store.record_skill_attempt(question.skill, text.strip()[:MAX_ANSWER], marked.correct,
+                                         seed=question.seed, mistake=found.id if found else None, seconds=seconds)
+        self._rate(question.skill, marked.correct, hinted, seconds)
+        self.last_mark = chain_mark  # what the next part of a chained exercise is marked against
+        return Feedback(marked.correct, number(marked.expected, question.figures), "\n".join(question.worked), "",
+                        mistake_words(self.lang, question.skill, found.id) if found else None,
+                        found.line if found else "", question.worked[-1] if found else "",
+                        carried=bool(chain_mark and chain_mark.carried))
 
     def missed_questions(self, lesson: int) -> list[str]:
         return self._store.missed_questions(lesson)
