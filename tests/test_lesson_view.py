@@ -114,9 +114,15 @@ def test_a_word_too_wide_for_the_line_is_folded_even_before_punctuation():
 
 
 async def test_the_lessons_list_picks_by_keys_and_clicks_and_marks_mastered_lessons():
+    from fsrs import Rating
+
+    from tui_tutor.tutor.review import Reviews
+
     store = MemoryStore()
     for qid in question_ids("en")[1]:
         store.record_answer(1, qid, "x", True, 1.0)
+    store.record_skill_attempt("forward-z", "x", True)  # lesson 1's skill, mastered: its ✓
+    Reviews(store).rate("forward-z", Rating.Good)
     app = TutorApp(lang="en", store=store)
     async with app.run_test(size=(80, 24)) as pilot:
         lessons = app.screen.query_one("#lesson-list")

@@ -39,3 +39,16 @@ class Score:
 
 def iso(t: float | None) -> str | None:
     return None if t is None else datetime.fromtimestamp(t, timezone.utc).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class SkillAttempt:
+    skill: str
+    seed: int | None  # a generated question's seed; None for one of the bank's
+    lesson: int | None  # the bank question's lesson and id, when it was one
+    question_id: str | None
+    answer: str
+    correct: bool
+    mistake: str | None  # the id of the common mistake the answer matched
+    seconds: float | None
+    when: float

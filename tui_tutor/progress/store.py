@@ -9,7 +9,7 @@ from collections.abc import Collection, Mapping
 from pathlib import Path
 
 from .files import make_private_folder, move_aside
-from .records import Answer, Score, default_user, iso
+from .records import Answer, Score, SkillAttempt, default_user, iso
 from .schema import (BUSY_TIMEOUT, Corrupt, TooNew, Unreadable, check_tables, connect, migrate, read_only_copy,
                      transaction)
 
@@ -297,19 +297,6 @@ class ProgressStore:
         """Each reviewed skill's card JSON and due time."""
         return {skill: (card, due) for skill, card, due in
                 self._rows("SELECT skill, card, due FROM skill_cards WHERE user = ? ORDER BY skill")}
-
-
-@dataclass(frozen=True)
-class SkillAttempt:
-    skill: str
-    seed: int | None  # a generated question's seed; None for one of the bank's
-    lesson: int | None  # the bank question's lesson and id, when it was one
-    question_id: str | None
-    answer: str
-    correct: bool
-    mistake: str | None  # the id of the common mistake the answer matched
-    seconds: float | None
-    when: float
 
 
 class NullStore(ProgressStore):
