@@ -169,3 +169,12 @@ def test_the_saved_state_is_typed_and_ignores_what_it_cannot_read(tmp_path):
     store.set_state("workbench", "{not json")
     assert (s.last_screen, s.quiz_position, s.lesson_index, s.workbench) == (None, None, 0, None)
     assert presets.book_network() is not None
+
+
+def test_the_app_starts_without_the_engine():
+    """numpy and the engine load when a screen first needs them, not before the lessons' first frame."""
+    code = ("import sys, tui_tutor.app, tui_tutor.tutor.session\n"
+            "print(sorted(m for m in sys.modules if m == 'numpy' or m.startswith('tui_tutor.engine')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"

@@ -3,6 +3,7 @@
 Both libraries take a name and give back a ``Setup``; which one a session gets is
 decided by its capabilities (``files``). A slot lives in the learner's own progress,
 so a lab student's saved networks are theirs and touch no file on the server.
+(The engine, and numpy with it, loads when a network is first saved or loaded, not with the app.)
 Every problem raises ``LibraryError``: one sentence naming it (with a ``key`` and
 ``values`` for a translated message), and nothing is half saved or half loaded.
 """
@@ -13,8 +14,6 @@ import json
 import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-from ..engine.netfile import NetworkFileError, load_setup, save_setup, setup_from_dict, setup_to_dict
 
 if TYPE_CHECKING:
     from ..engine.presets import Setup
@@ -50,6 +49,8 @@ class FileLibrary:
     default_name = "workbench.json"
 
     def save(self, name: str, setup: Setup) -> str:
+        from ..engine.netfile import save_setup
+
         path = Path(clean_name(name, MAX_PATH)).expanduser()
         try:
             save_setup(setup, path)
@@ -59,6 +60,8 @@ class FileLibrary:
         return str(path)
 
     def load(self, name: str) -> Setup:
+        from ..engine.netfile import NetworkFileError, load_setup
+
         try:
             return load_setup(Path(clean_name(name, MAX_PATH)).expanduser())
         except NetworkFileError as err:
@@ -78,6 +81,8 @@ class SlotLibrary:
         self._store = store
 
     def save(self, name: str, setup: Setup) -> str:
+        from ..engine.netfile import setup_to_dict
+
         name = clean_name(name)
         if name not in self._store.network_names() and len(self._store.network_names()) >= MAX_SLOTS:
             raise LibraryError("slots_full", f"You already keep {MAX_SLOTS} networks: reuse a name.", limit=MAX_SLOTS)
@@ -85,6 +90,8 @@ class SlotLibrary:
         return name
 
     def load(self, name: str) -> Setup:
+        from ..engine.netfile import NetworkFileError, setup_from_dict
+
         name = clean_name(name)
         document = self._store.load_network(name)
         if document is None:

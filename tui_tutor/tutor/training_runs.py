@@ -15,9 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..engine import training
-
 if TYPE_CHECKING:
+    from ..engine import training
     from ..engine.network import Network
     from ..engine.presets import Setup
     from .workbench import Workbench
@@ -52,6 +51,8 @@ class TrainingJob:
         return self._cancel.is_set()
 
     def execute(self, on_epoch: Callable[[int, float], None] | None = None) -> training.TrainingRun:
+        from ..engine import training
+
         def each(n: int, cost: float) -> bool:
             if on_epoch is not None:
                 on_epoch(n, cost)
