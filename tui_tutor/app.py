@@ -11,7 +11,7 @@ from __future__ import annotations
 import signal
 from typing import TYPE_CHECKING
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.reactive import reactive
 
 from .tutor.capabilities import Capabilities
@@ -36,6 +36,13 @@ def _screen(mode: str):
     return make
 
 
+def _action_commands():
+    """The command palette's provider of every action by name, imported when the palette first opens."""
+    from .screens.palette import ActionCommands
+
+    return ActionCommands
+
+
 class TutorApp(App):
     CSS_PATH = "app.tcss"
     TITLE = "tui-tutor"
@@ -51,6 +58,7 @@ class TutorApp(App):
         bind("D", "toggle_dark"),
     ]
     ENABLE_COMMAND_PALETTE = True
+    COMMANDS = App.COMMANDS | {_action_commands}
 
     lang: reactive[str] = reactive("en")
     """Language of the interface and the lessons: "en" or "zh"."""
@@ -86,6 +94,9 @@ class TutorApp(App):
             self.notify(self.session.tr("not_saving", why=self.session.not_saving), severity="warning", timeout=10)
         elif self.session.warning:  # already a whole sentence (e.g. a damaged file kept aside)
             self.notify(self.session.warning, severity="warning", timeout=10)
+        if not self.session.state.told_about_help:  # once per learner: where every key and action is
+            self.notify(self.session.tr("first_help"), timeout=15)
+            self.session.state.told_about_help = True
 
     def on_ready(self) -> None:
         self.loaded = True
@@ -115,9 +126,17 @@ class TutorApp(App):
         return None
 
     def get_system_commands(self, screen):
+        """Textual's commands that the tutor's own do not cover, in the learner's language: its Quit and
+        Keys are the tutor's q and ?; its screenshot only where the session may write one."""
+        tr = self.session.tr
+        words = {"Theme": (tr("palette.theme"), tr("palette.theme.help")),
+                 "Maximize": (tr("palette.maximize"), tr("palette.maximize.help")),
+                 "Minimize": (tr("palette.minimize"), tr("palette.minimize.help"))}
+        if self.session.capabilities.screenshot:
+            words["Screenshot"] = (tr("palette.screenshot"), tr("palette.screenshot.help"))
         for command in super().get_system_commands(screen):
-            if command.title != "Screenshot" or self.session.capabilities.screenshot:
-                yield command
+            if command.title in words:
+                yield SystemCommand(*words[command.title], command.callback, command.discover)
 
     def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
                markup: bool = True) -> None:

@@ -55,14 +55,22 @@ def feedback_content(feedback: Feedback, tr) -> Content:
 
 class QuizScreen(Screen):
     BINDINGS = [
-        bind("escape", "leave_answer", show=False),
+        bind("escape", "leave_answer"),
         bind("enter", "next", show=False),
         bind("a", "answer"),
         bind("n", "next"),
         bind("h", "hint"),
         bind("r", "retry"),
         bind("m", "mistakes"),
+        bind("right_square_bracket", "lesson(1)", key_display="]"),
+        bind("left_square_bracket", "lesson(-1)", key_display="[", show=False),
+        bind("pageup", "scroll_question(-1)", show=False),  # also while the answer box has the focus
+        bind("pagedown", "scroll_question(1)", show=False),
     ]
+    DEFAULT_CSS = """
+    #answer-message, #score { width: 1fr; }
+    #answer-message.done { color: $success; }
+    """
 
     def __init__(self) -> None:
         super().__init__()
@@ -140,7 +148,7 @@ class QuizScreen(Screen):
         field.value = ""
         field.disabled = False
         field.focus()
-        self.query_one("#answer-message", Label).update("")
+        self._say("")
         self._show_score()
         self.query_one("#quiz-scroll").scroll_home(animate=False)
         self.started = time.monotonic()
@@ -166,18 +174,30 @@ class QuizScreen(Screen):
         try:
             feedback = self.app.session.attempt(q, self.numeric, event.value, time.monotonic() - self.started)
         except AnswerError as err:  # not an attempt: say what was wrong and wait
-            message = self.app.tr(f"bad_answer_{err.key}", **err.values)
-            self.query_one("#answer-message", Label).update(message)
+            self._say(self.app.tr(f"bad_answer_{err.key}", **err.values))
             event.input.select_all()  # what is typed next replaces the refused entry
             return
         self.answered = True
-        self.query_one("#answer-message", Label).update("")
+        self._say("")
         feedback_widget = self.query_one("#feedback", Static)
         feedback_widget.update(feedback_content(feedback, self.app.tr))
         feedback_widget.remove_class("hidden")
         self._show_score()
         self._fill_lessons()
-        self.call_after_refresh(self.query_one("#quiz-scroll").scroll_end, animate=False)
+        # Off the answer box, so that the keys that work everywhere (q, ?, l, w…) work again; Enter goes on
+        self.query_one("#quiz-scroll").focus()
+        self._bring_into_view(feedback_widget)
+
+    def _say(self, message: str, done: bool = False) -> None:
+        """A line under the question: a refused answer (red), or the end of the lesson."""
+        label = self.query_one("#answer-message", Label)
+        label.update(message)
+        label.set_class(done, "done")
+
+    def _bring_into_view(self, widget, top: bool = True) -> None:
+        """Scroll the question so that what was just shown is seen (``top``: from its first line;
+        PgUp goes back to the question)."""
+        self.call_after_refresh(widget.scroll_visible, animate=False, top=top)
 
     def action_leave_answer(self) -> None:
         self.query_one("#quiz-lessons").focus()
@@ -192,10 +212,44 @@ class QuizScreen(Screen):
             self.index += 1
             self.show_question()
         else:
-            self.query_one("#answer-message", Label).update(self.app.tr("lesson_done"))
+            self._say(self._end_of_lesson(), done=True)
+
+    def _end_of_lesson(self) -> str:
+        """What to do next: the next lesson's quiz, and a retry only if something was missed."""
+        tr = self.app.tr
+        words = [tr("lesson_done", lesson=self.lesson)]
+        missed = self.app.session.missed_questions(self.lesson)
+        if missed:
+            words.append(tr("retry_missed", n=len(missed)))
+        else:
+            words.append(tr("all_right"))
+        following = self._lesson_after(1)
+        if following is not None:
+            words.append(tr("next_quiz", next=following))
+        return " ".join(words)
+
+    def _lesson_after(self, direction: int) -> int | None:
+        lessons = sorted(self.app.session.quiz_lessons())
+        later = [n for n in lessons if (n - self.lesson) * direction > 0]
+        return (min(later) if direction > 0 else max(later)) if later else None
+
+    def action_lesson(self, direction: int) -> None:
+        lesson = self._lesson_after(direction)
+        if lesson is not None:
+            self.start_lesson(lesson)
+            self.query_one("#quiz-lessons", OptionList).highlighted = lesson - 1
+
+    def action_scroll_question(self, direction: int) -> None:
+        scroll = self.query_one("#quiz-scroll")
+        if direction > 0:
+            scroll.scroll_page_down()
+        else:
+            scroll.scroll_page_up()
 
     def action_hint(self) -> None:
-        self.query_one("#hint").remove_class("hidden")
+        hint = self.query_one("#hint")
+        hint.remove_class("hidden")
+        self._bring_into_view(hint, top=False)
 
     def action_retry(self) -> None:
         missed = self.app.session.missed_questions(self.lesson)
