@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from tui_tutor.app import TutorApp
 from tui_tutor.progress import MemoryStore
 
@@ -130,23 +132,40 @@ async def test_a_compute_question_shows_its_givens_and_tolerance_and_its_hint_an
 
     app = TutorApp(lang="en", start="quiz", store=MemoryStore())
     async with app.run_test(size=SMALL) as pilot:
-        numeric = [q for q in load_bank("en")[3] if q.kind == "numeric"]
-        app.screen.start_lesson(3, only=[q.id for q in numeric])
+        longest = next(q for q in load_bank("en")[1] if q.kind == "numeric")  # 25 givens: a weight, a pixel…
+        app.screen.start_lesson(1, only=[longest.id])
         await pilot.pause()
         scroll = app.screen.query_one("#quiz-scroll")
         question = app.screen.query_one("#question")
-        assert "Given:" in str(question.content)
-        # the tolerance is the question's last line: on screen, or one PgDn away from the answer box
-        if scroll.max_scroll_y:
-            await pilot.press("pagedown")
-            await pilot.pause()
-            assert scroll.scroll_y > 0 and app.focused is app.screen.query_one("#answer")
-        assert question.region.bottom <= scroll.region.bottom + 1
-        await pilot.press("pageup", "escape", "h")
+        text = str(question.content)
+        assert re.search(r"\n  w₁₁² = 1\.6327353 +x₁ = 1\n", text)  # in columns, a weight beside its pixel
+        assert scroll.max_scroll_y > 0  # taller than 80×24 allows: PgDn from the answer box shows the rest
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert app.focused is app.screen.query_one("#answer") and scroll.scroll_y == scroll.max_scroll_y
+        assert question.region.bottom <= scroll.region.bottom  # the tolerance, its last line, is on screen
+        await pilot.press("pageup")
+        await pilot.pause()
+        assert scroll.scroll_y == 0
+        await pilot.press("escape", "h")
         await pilot.pause()
         assert visible(app.screen.query_one("#hint"))
         await pilot.press("a", *"0.5", "enter")
         await pilot.pause()
         feedback = app.screen.query_one("#feedback")
-        assert feedback.region.y >= scroll.region.y and feedback.region.y < scroll.region.bottom
-        assert feedback.region.height > 0
+        assert scroll.region.y <= feedback.region.y < scroll.region.bottom and feedback.region.height > 0
+        assert scroll.scroll_y > 0  # scrolled down to it
+
+
+async def test_every_compute_question_but_the_longest_fits_at_80x24_with_its_givens_and_tolerance():
+    from tui_tutor.curriculum.quiz import load_bank
+
+    app = TutorApp(lang="en", start="quiz", store=MemoryStore())
+    async with app.run_test(size=SMALL) as pilot:
+        for lesson, questions in load_bank("en").items():
+            for q in questions:
+                if q.kind == "numeric" and lesson > 1:
+                    app.screen.start_lesson(lesson, only=[q.id])
+                    await pilot.pause()
+                    question, scroll = app.screen.query_one("#question"), app.screen.query_one("#quiz-scroll")
+                    assert question.region.bottom <= scroll.region.bottom, (lesson, q.id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 
+from rich.cells import cell_len
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -22,13 +23,24 @@ from ..widgets.footer import TutorFooter
 from ..widgets.keys import bind
 
 
-def question_content(q: Question, numeric: Numeric | None, position: str, tr) -> Content:
-    """The question as the learner first sees it: nothing here gives the answer away."""
+def in_columns(items: list[str], width: int, indent: int = 2, gap: int = 3) -> list[str]:
+    """The items in as many columns as fit in ``width`` cells, row by row (so that a weight and its
+    pixel, given one after the other, share a line): a long list of givens stays on one screen."""
+    cell = max(cell_len(item) for item in items)
+    columns = max(1, (width - indent + gap) // (cell + gap))
+    rows = [items[k:k + columns] for k in range(0, len(items), columns)]
+    return [" " * indent + (" " * gap).join(item + " " * (cell - cell_len(item)) for item in row).rstrip()
+            for row in rows]
+
+
+def question_content(q: Question, numeric: Numeric | None, position: str, tr, width: int = 0) -> Content:
+    """The question as the learner first sees it: nothing here gives the answer away.
+    ``width``: the cells it is shown in, to lay the givens out in columns (0: one a line)."""
     parts: list = [(position, "bold"), "\n\n", q.prompt, "\n"]
     if numeric is not None:
         parts += ["\n", (tr("givens"), "bold"), "\n"]
-        for g in numeric.givens:
-            parts.append(f"  {g.symbol} = {number(g.value, 8)}\n")
+        givens = [f"{g.symbol} = {number(g.value, 8)}" for g in numeric.givens]
+        parts += [line + "\n" for line in in_columns(givens, width)] if givens else []
         parts += ["\n", (tr("tolerance", rel=numeric.relative_text, abs=numeric.absolute_text, figures=q.figures), "italic")]
     elif q.kind in ("choice", "formula"):
         parts.append("\n")
@@ -141,8 +153,7 @@ class QuizScreen(Screen):
             return
         q = self.queue[self.index]
         self.numeric = self.app.session.numbers_for(q, self.app.ensure_workbench())
-        position = tr("question_of", lesson=self.lesson, n=self.index + 1, total=len(self.queue), kind=tr(q.kind))
-        self.query_one("#question", Static).update(question_content(q, self.numeric, position, tr))
+        self._show_question_text()
         self.query_one("#hint", Static).update(Content.assemble((tr("hint") + ": ", "bold"), q.hint))
         field = self.query_one("#answer", Input)
         field.value = ""
@@ -153,6 +164,18 @@ class QuizScreen(Screen):
         self.query_one("#quiz-scroll").scroll_home(animate=False)
         self.started = time.monotonic()
         self.app.session.state.quiz_position = (self.lesson, self.index)
+
+    def _show_question_text(self) -> None:
+        if not self.queue:
+            return
+        tr, q = self.app.tr, self.queue[self.index]
+        position = tr("question_of", lesson=self.lesson, n=self.index + 1, total=len(self.queue), kind=tr(q.kind))
+        question = self.query_one("#question", Static)
+        width = question.size.width or self.size.width - 32  # before the first layout: beside the lessons list
+        question.update(question_content(q, self.numeric, position, tr, width))
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._show_question_text)  # the givens' columns follow the width
 
     def _show_score(self) -> None:
         s = self.app.session.lesson_scores().get(self.lesson)
