@@ -12,6 +12,7 @@ import signal
 from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
+from textual.notifications import Notification, Notify
 from textual.reactive import reactive
 
 from .tutor.capabilities import Capabilities
@@ -94,8 +95,10 @@ class TutorApp(App):
             self.notify(self.session.tr("not_saving", why=self.session.not_saving), severity="warning", timeout=10)
         elif self.session.warning:  # already a whole sentence (e.g. a damaged file kept aside)
             self.notify(self.session.warning, severity="warning", timeout=10)
-        if not self.session.state.told_about_help:  # once per learner: where every key and action is
-            self.notify(self.session.tr("first_help"), timeout=15)
+        if not self.session.state.told_about_help:  # once per learner: where every key and every action is
+            # Handed to Textual's notification handler at once rather than posted: the app reads its
+            # messages only once it is ready, and what runs first then (a test's pilot) would miss it.
+            self._on_notify(Notify(Notification(self.tr("first_help"), timeout=15, markup=False)))
             self.session.state.told_about_help = True
 
     def on_ready(self) -> None:
