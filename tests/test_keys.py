@@ -6,7 +6,7 @@ import re
 
 import pytest
 from rich.cells import cell_len
-from textual.command import CommandList
+from textual.command import CommandInput, CommandList
 
 from tui_tutor.app import TutorApp
 from tui_tutor.progress import MemoryStore
@@ -169,6 +169,16 @@ async def test_the_palette_holds_every_action_of_the_screen_and_the_app_in_the_l
         assert names <= set(offered) | set(system)
         assert len(offered) == len(set(offered)) and "Keys" not in system and "Quit" not in system
         assert len(offered) >= 30  # every workbench key, shown in the footer or not, and the app's
+
+
+async def test_the_palette_speaks_chinese_and_still_finds_grad():
+    app = TutorApp(lang="zh", start="workbench")
+    async with app.run_test(size=SMALL) as pilot:
+        assert (await palette_hits(app, pilot, "grad"))[0] == "梯度检验"
+        assert app.screen.query_one(CommandInput).placeholder == "按名称搜索每个操作…"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.query_one("#wb-tabs").active == "tab-check"
 
 
 async def test_the_palette_finds_lessons_and_quiz_commands_and_english_in_chinese():

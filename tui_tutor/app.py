@@ -141,6 +141,13 @@ class TutorApp(App):
             if command.title in words:
                 yield SystemCommand(*words[command.title], command.callback, command.discover)
 
+    def action_command_palette(self) -> None:
+        """Textual's palette, its search field worded in the learner's language."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(placeholder=self.tr("palette.search"), id="--command-palette"))
+
     def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
                markup: bool = True) -> None:
         # Messages often quote what the learner typed ("[/x] is not a number"): they are always

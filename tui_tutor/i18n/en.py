@@ -18,6 +18,7 @@ WORDS = {
     "palette.minimize": "Minimize", "palette.minimize.help": "Restore the panel to its size",
     "palette.screenshot": "Screenshot", "palette.screenshot.help": "Save an SVG picture of the screen",
     "palette.keys": "key: {keys}",
+    "palette.search": "Search every action by name…",
 
     # The workbench: parameters, prompts, updates
     "bad_number": "not a number: {text!r}; kept {old}",

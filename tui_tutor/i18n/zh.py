@@ -18,6 +18,7 @@ WORDS = {
     "palette.minimize": "还原", "palette.minimize.help": "把面板还原到原来的大小",
     "palette.screenshot": "截图", "palette.screenshot.help": "把屏幕保存为 SVG 图片",
     "palette.keys": "按键：{keys}",
+    "palette.search": "按名称搜索每个操作…",
 
     # The workbench: parameters, prompts, updates
     "bad_number": "不是数字：{text!r}；保留 {old}",

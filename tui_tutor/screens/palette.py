@@ -61,11 +61,13 @@ class ActionCommands(Provider):
         lang = self.app.lang
         matcher = self.matcher(query)
         for command in commands(self.screen):
-            score = matcher.match(command.label)
-            display = matcher.highlight(command.label) if score else command.label
+            name = command.label
+            score = matcher.match(name)
+            display = matcher.highlight(name) if score else name
             if not score and command.english != command.label:
-                score = matcher.match(command.english) * 0.9  # an English name typed in Chinese
-            if score and command.label.casefold().startswith(query.casefold()):
+                name = command.english
+                score = matcher.match(name) * 0.9  # an English name typed in Chinese
+            if score and name.casefold().startswith(query.casefold()):
                 score *= 2  # a name that begins with what was typed comes first ("grad": Gradient check)
             if score > 0:
                 yield Hit(score, display, command.run, text=command.label,
