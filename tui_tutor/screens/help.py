@@ -7,6 +7,7 @@ every row can be reached without a mouse."""
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import ActiveBinding, Binding
@@ -16,6 +17,9 @@ from textual.widgets import DataTable, Label
 
 from ..i18n import help_rows
 from ..widgets.keys import bind, key_label
+from ..widgets.line_breaks import break_offsets
+
+WIDTH = 76  # the help's box, at most
 
 GROUPS = ("this_screen", "everywhere", "textual")
 """The help's groups in order; each is titled by the catalogue id ``help.<group>``."""
@@ -60,6 +64,13 @@ def grouped_rows(app, bindings: dict[str, ActiveBinding]) -> dict[str, list[list
     return groups
 
 
+def wrapped(text: str, width: int) -> tuple[str, int]:
+    """``text`` in lines of at most ``width`` cells (English at spaces, Chinese between characters)
+    for a cell, and how many lines: the table's rows do not wrap by themselves."""
+    lines = [piece.plain.strip() for piece in Text(text).divide(break_offsets(text, max(width, 10)))]
+    return "\n".join(lines), len(lines)
+
+
 class HelpTable(DataTable, inherit_bindings=True):
     """The help's rows; Home and End go to the first and last row (a DataTable's go left and right)."""
 
@@ -73,6 +84,7 @@ class HelpScreen(ModalScreen):
     HelpScreen > Vertical { width: 76; max-width: 100%; height: 90%; border: round $accent;
                             background: $surface; padding: 0 1; }
     HelpScreen .title { text-style: bold; }
+    HelpScreen #help-intro { width: 1fr; color: $text-muted; }
     HelpScreen HelpTable { height: 1fr; }
     """
 
@@ -87,14 +99,21 @@ class HelpScreen(ModalScreen):
             yield Label(tr("help.intro"), id="help-intro")
             table = HelpTable(show_cursor=False, zebra_stripes=True)
             table.add_columns(tr("help.key"), tr("help.action"))
-            for group, rows in grouped_rows(self.app, self._shown_bindings).items():
+            groups = grouped_rows(self.app, self._shown_bindings)
+            headings = [tr(f"help.{group}") for group in GROUPS] + [tr("help.more")]
+            keys = [row[0] for rows in groups.values() for row in rows] + [key for key, _ in help_rows(lang)]
+            # The actions wrap in what is left beside the keys: box 4, cells' padding 4, scrollbar 2
+            room = min(WIDTH, self.app.size.width) - 10 - max(cell_len(text) for text in keys + headings)
+            for group, rows in groups.items():
                 if rows:
                     table.add_row(Text(tr(f"help.{group}"), style="bold"), "")
-                    for keys, what in rows:
-                        table.add_row(keys, what)
+                    for key, what in rows:
+                        what, lines = wrapped(what, room)
+                        table.add_row(key, what, height=lines)
             table.add_row(Text(tr("help.more"), style="bold"), "")
             for key, what in help_rows(lang):
-                table.add_row(key, what)
+                what, lines = wrapped(what, room)
+                table.add_row(key, what, height=lines)
             yield table
 
     def on_mount(self) -> None:

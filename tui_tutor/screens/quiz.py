@@ -242,9 +242,10 @@ class QuizScreen(Screen):
         tr = self.app.tr
         words = [tr("lesson_done", lesson=self.lesson)]
         missed = self.app.session.missed_questions(self.lesson)
+        score = self.app.session.lesson_scores().get(self.lesson)
         if missed:
             words.append(tr("retry_missed", n=len(missed)))
-        else:
+        elif score and score.mastered:  # every question answered, each rightly at its latest answer
             words.append(tr("all_right"))
         following = self._lesson_after(1)
         if following is not None:
