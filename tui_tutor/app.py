@@ -129,10 +129,11 @@ class TutorApp(App):
         return None
 
     def get_system_commands(self, screen):
-        """Textual's commands that the tutor's own do not cover, in the learner's language: its Quit and
-        Keys are the tutor's q and ?; its screenshot only where the session may write one."""
+        """Textual's commands in the learner's language, but Keys (the tutor's ? says more); its screenshot
+        only where the session may write one. Its Quit is the tutor's (``action_quit``, which saves)."""
         tr = self.session.tr
-        words = {"Theme": (tr("palette.theme"), tr("palette.theme.help")),
+        words = {"Quit": (tr("action.quit"), tr("palette.quit.help")),
+                 "Theme": (tr("palette.theme"), tr("palette.theme.help")),
                  "Maximize": (tr("palette.maximize"), tr("palette.maximize.help")),
                  "Minimize": (tr("palette.minimize"), tr("palette.minimize.help"))}
         if self.session.capabilities.screenshot:

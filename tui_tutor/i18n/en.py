@@ -13,6 +13,7 @@ WORDS = {
     "no_link": "This lesson has no workbench link",
     "no_phase": "no such phase: {phase}",
     "first_help": "New here? ? lists every key of a screen; ctrl+p finds every action by name.",
+    "palette.quit.help": "Save your place and leave the tutor",
     "palette.theme": "Theme", "palette.theme.help": "Change the colour theme",
     "palette.maximize": "Maximize", "palette.maximize.help": "Maximize the focused panel",
     "palette.minimize": "Minimize", "palette.minimize.help": "Restore the panel to its size",

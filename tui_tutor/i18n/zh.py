@@ -13,6 +13,7 @@ WORDS = {
     "no_link": "这一课没有工作台链接",
     "no_phase": "没有这个阶段：{phase}",
     "first_help": "初次使用？按 ? 查看本屏的全部按键；按 ctrl+p 按名称查找每个操作。",
+    "palette.quit.help": "保存当前进度并退出",
     "palette.theme": "主题", "palette.theme.help": "更换配色主题",
     "palette.maximize": "最大化", "palette.maximize.help": "最大化当前面板",
     "palette.minimize": "还原", "palette.minimize.help": "把面板还原到原来的大小",

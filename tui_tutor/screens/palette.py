@@ -15,6 +15,9 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from ..i18n import action_label, tr
 
+SYSTEM_COMMANDS = ("command_palette", "quit")
+"""Actions left to Textual's own provider: the palette itself, and Quit (among its commands)."""
+
 
 @dataclass(frozen=True)
 class Command:
@@ -30,7 +33,7 @@ def commands(screen) -> list[Command]:
     found: dict[str, tuple[object, list[str]]] = {}
     for node in (screen, app):
         for _key, binding in node._bindings:
-            if binding.action == "command_palette" or not binding.description:
+            if binding.action in SYSTEM_COMMANDS or not binding.description:
                 continue
             owner = type(node).__name__
             if action_label("en", binding.action, owner) is None:  # one of Textual's: not ours to name

@@ -25,19 +25,22 @@ PRIORITY: dict[str, tuple[str, ...]] = {
     "QuizScreen": ("leave_answer", "next", "hint", "answer", "retry", "mistakes", "lesson(1)"),
 }
 """Each screen's keys (by action) in the order they matter; its other keys follow in their own order."""
-APP_PRIORITY = ("help", "open('lessons')", "open('workbench')", "open('training')", "open('quiz')", "quit",
+APP_PRIORITY = ("help", "quit", "open('lessons')", "open('workbench')", "open('training')", "open('quiz')",
                 "toggle_language", "toggle_dark")
-"""The app's keys after the screen's: help first; then the focused widget's keys; then these."""
+"""The app's keys after the screen's: help and quit first; then the focused widget's keys; then the rest."""
 
 
 def rank(screen, node, action: str, order: int) -> tuple[int, int]:
-    """Where a key comes in the footer: the screen's (its priority first), help, the widgets', the app's."""
+    """Where a key comes in the footer: the screen's (its priority first), help and quit, the widgets',
+    the app's other keys."""
     if node is screen:
         mine = PRIORITY.get(type(screen).__name__, ())
         return (0, mine.index(action)) if action in mine else (1, order)
     if node is screen.app:
+        if action == f"open('{screen.app.current_mode}')":
+            return (5, 0)  # the screen on show: its own key matters least
         where = APP_PRIORITY.index(action) if action in APP_PRIORITY else len(APP_PRIORITY) + order
-        return (2, 0) if action == "help" else (4, where)
+        return (2, where) if action in ("help", "quit") else (4, where)
     return (3, order)
 
 
