@@ -81,7 +81,6 @@ class QuizScreen(Screen):
     ]
     DEFAULT_CSS = """
     #answer-message, #score { width: 1fr; }
-    #answer-message.done { color: $success; }
     """
 
     def __init__(self) -> None:
@@ -213,9 +212,8 @@ class QuizScreen(Screen):
 
     def _say(self, message: str, done: bool = False) -> None:
         """A line under the question: a refused answer (red), or the end of the lesson."""
-        label = self.query_one("#answer-message", Label)
-        label.update(message)
-        label.set_class(done, "done")
+        # The line is red (app.tcss): the end of a lesson is said in the theme's colour of success
+        self.query_one("#answer-message", Label).update(Content.styled(message, "$text-success") if done else message)
 
     def _bring_into_view(self, widget, top: bool = True) -> None:
         """Scroll the question so that what was just shown is seen (``top``: from its first line;
