@@ -15,7 +15,8 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual.app import App
+from textual.app import App, SystemCommand
+from textual.notifications import Notification, Notify
 from textual.reactive import reactive
 
 from .tutor.capabilities import Capabilities
@@ -44,6 +45,13 @@ def _screen(mode: str):
     return make
 
 
+def _action_commands():
+    """The command palette's provider of every action by name, imported when the palette first opens."""
+    from .screens.palette import ActionCommands
+
+    return ActionCommands
+
+
 class TutorApp(App):
     CSS_PATH = "app.tcss"
     TITLE = "tui-tutor"
@@ -59,6 +67,7 @@ class TutorApp(App):
         bind("D", "toggle_dark"),
     ]
     ENABLE_COMMAND_PALETTE = True
+    COMMANDS = App.COMMANDS | {_action_commands}
 
     lang: reactive[str] = reactive("en")
     """Language of the interface and the lessons: "en" or "zh"."""
@@ -97,6 +106,11 @@ class TutorApp(App):
             self.notify(self.session.tr("not_saving", why=self.session.not_saving), severity="warning", timeout=10)
         elif self.session.warning:  # already a whole sentence (e.g. a damaged file kept aside)
             self.notify(self.session.warning, severity="warning", timeout=10)
+        if not self.session.state.told_about_help:  # once per learner: where every key and every action is
+            # Handed to Textual's notification handler at once rather than posted: the app reads its
+            # messages only once it is ready, and what runs first then (a test's pilot) would miss it.
+            self._on_notify(Notify(Notification(self.tr("first_help"), timeout=15, markup=False)))
+            self.session.state.told_about_help = True
 
     def on_ready(self) -> None:
         self.loaded = True
@@ -130,9 +144,25 @@ class TutorApp(App):
         return None
 
     def get_system_commands(self, screen):
+        """Textual's commands in the learner's language, but Keys (the tutor's ? says more); its screenshot
+        only where the session may write one. Its Quit is the tutor's (``action_quit``, which saves)."""
+        tr = self.session.tr
+        words = {"Quit": (tr("action.quit"), tr("palette.quit.help")),
+                 "Theme": (tr("palette.theme"), tr("palette.theme.help")),
+                 "Maximize": (tr("palette.maximize"), tr("palette.maximize.help")),
+                 "Minimize": (tr("palette.minimize"), tr("palette.minimize.help"))}
+        if self.session.capabilities.screenshot:
+            words["Screenshot"] = (tr("palette.screenshot"), tr("palette.screenshot.help"))
         for command in super().get_system_commands(screen):
-            if command.title != "Screenshot" or self.session.capabilities.screenshot:
-                yield command
+            if command.title in words:
+                yield SystemCommand(*words[command.title], command.callback, command.discover)
+
+    def action_command_palette(self) -> None:
+        """Textual's palette, its search field worded in the learner's language."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(placeholder=self.tr("palette.search"), id="--command-palette"))
 
     def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
                markup: bool = True) -> None:

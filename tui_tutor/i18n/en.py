@@ -12,6 +12,14 @@ WORDS = {
     "link_not_here": "Links are not opened from this session: {href}",
     "no_link": "This lesson has no workbench link",
     "no_phase": "no such phase: {phase}",
+    "first_help": "New here? ? lists every key of a screen; ctrl+p finds every action by name.",
+    "palette.quit.help": "Save your place and leave the tutor",
+    "palette.theme": "Theme", "palette.theme.help": "Change the colour theme",
+    "palette.maximize": "Maximize", "palette.maximize.help": "Maximize the focused panel",
+    "palette.minimize": "Minimize", "palette.minimize.help": "Restore the panel to its size",
+    "palette.screenshot": "Screenshot", "palette.screenshot.help": "Save an SVG picture of the screen",
+    "palette.keys": "key: {keys}",
+    "palette.search": "Search every action by name…",
 
     # The workbench: parameters, prompts, updates
     "bad_number": "not a number: {text!r}; kept {old}",
@@ -120,10 +128,11 @@ WORDS = {
     "right": "✓ Right.", "not_right": "✗ Not quite.", "expected": "The answer: {answer}",
     "worked": "Worked solution", "question_of": "Lesson {lesson} · question {n} of {total} · {kind}",
     "numeric": "compute", "choice": "ideas", "formula": "formula", "order": "order",
-    "score": "Score {right}/{total} · Enter: next · "
-             "esc, then: a answer · h hint · n next · r retry missed · m mistakes",
+    "score": "Score {right}/{total} · Enter: next · esc: the keys below",
     "no_questions": "No questions for this lesson yet.",
-    "lesson_done": "Last question of this lesson: r retries the missed ones.",
+    "lesson_done": "That was the last question of lesson {lesson}.",
+    "next_quiz": "] opens the quiz of lesson {next}.", "retry_missed": "r retries the {n} missed.",
+    "all_right": "All right!", "mistake_lesson": "lesson {lesson}",
     "nothing_missed": "Nothing to retry: every question's latest answer is right.",
     "mistakes": "Mistakes", "no_mistakes": "No mistakes to review.", "your_answer": "your answer",
 
@@ -200,6 +209,7 @@ WORDS = {
     "action.leave_answer": "Keys", "action.next": "Next", "action.answer": "Answer", "action.hint": "Hint",
     "action.retry": "Retry missed", "action.mistakes": "Mistakes",
     "action.review": "Review due skills", "action.chained": "Chained exercise",
+    "action.scroll_question(-1)": "Scroll question up", "action.scroll_question(1)": "Scroll question down",
     # Dialogs
     "action.dismiss": "Close", "action.cancel": "Cancel",
     # Widgets of the tutor: "action.<widget class>:<action>" (one action string means different
@@ -231,9 +241,23 @@ WORDS = {
     "action.previous_tab": "Previous tab", "action.next_tab": "Next tab",
     "action.cursor_up": "Up", "action.cursor_down": "Down", "action.first": "First", "action.last": "Last",
     "action.select": "Select", "action.press": "Press button",
+    # Textual's answer boxes (Input)
+    "action.cursor_left": "Move cursor left", "action.cursor_left(True)": "Move cursor left and select",
+    "action.cursor_left_word": "Move cursor left a word", "action.cursor_left_word(True)": "Move cursor left a word and select",
+    "action.cursor_right": "Move cursor right or accept the completion suggestion",
+    "action.cursor_right(True)": "Move cursor right and select",
+    "action.cursor_right_word": "Move cursor right a word", "action.cursor_right_word(True)": "Move cursor right a word and select",
+    "action.delete_left": "Delete character left", "action.delete_left_all": "Delete all to the left",
+    "action.delete_left_word": "Delete left to start of word", "action.delete_right": "Delete character right",
+    "action.delete_right_all": "Delete all to the right", "action.delete_right_word": "Delete right to start of word",
+    "action.home": "Go to start", "action.home(True)": "Select line start", "action.end": "Go to end", "action.end(True)": "Select line end",
+    "action.select_all": "Select all", "action.submit": "Submit",
 
     # The help screen: its headings, and the rows that are not keys
     "help.key": "key", "help.action": "action",
+    "help.intro": "This screen's own keys come first. ctrl+p opens the command palette: every action, by name.",
+    "help.this_screen": "This screen", "help.everywhere": "Everywhere", "help.textual": "Textual's keys",
+    "help.more": "Mouse and palette",
     "help.mouse.key": "mouse",
     "help.mouse": "click a pixel to toggle it, a lesson to open it, a link to follow it, a cell to edit it",
     "help.tab.key": "tab / shift+tab", "help.tab": "move between panels",

@@ -12,6 +12,14 @@ WORDS = {
     "link_not_here": "本会话不打开链接：{href}",
     "no_link": "这一课没有工作台链接",
     "no_phase": "没有这个阶段：{phase}",
+    "first_help": "初次使用？按 ? 查看本屏的全部按键；按 ctrl+p 按名称查找每个操作。",
+    "palette.quit.help": "保存当前进度并退出",
+    "palette.theme": "主题", "palette.theme.help": "更换配色主题",
+    "palette.maximize": "最大化", "palette.maximize.help": "最大化当前面板",
+    "palette.minimize": "还原", "palette.minimize.help": "把面板还原到原来的大小",
+    "palette.screenshot": "截图", "palette.screenshot.help": "把屏幕保存为 SVG 图片",
+    "palette.keys": "按键：{keys}",
+    "palette.search": "按名称搜索每个操作…",
 
     # The workbench: parameters, prompts, updates
     "bad_number": "不是数字：{text!r}；保留 {old}",
@@ -120,10 +128,11 @@ WORDS = {
     "right": "✓ 正确。", "not_right": "✗ 不对。", "expected": "答案：{answer}",
     "worked": "解题过程", "question_of": "第 {lesson} 课 · 第 {n}/{total} 题 · {kind}",
     "numeric": "计算", "choice": "概念", "formula": "公式", "order": "排序",
-    "score": "得分 {right}/{total} · Enter：下一题 · "
-             "按 esc 后：a 作答 · h 提示 · n 下一题 · r 重做错题 · m 错题",
+    "score": "得分 {right}/{total} · Enter：下一题 · esc：使用下方的按键",
     "no_questions": "这一课还没有题目。",
-    "lesson_done": "这是本课最后一题：按 r 重做答错的题。",
+    "lesson_done": "这是第 {lesson} 课的最后一题。",
+    "next_quiz": "按 ] 进入第 {next} 课的测验。", "retry_missed": "按 r 重做答错的 {n} 题。",
+    "all_right": "全部答对！", "mistake_lesson": "第 {lesson} 课",
     "nothing_missed": "没有要重做的题：每道题最近一次都答对了。",
     "mistakes": "错题回顾", "no_mistakes": "没有错题。", "your_answer": "你的答案",
 
@@ -199,6 +208,7 @@ WORDS = {
     "action.leave_answer": "按键", "action.next": "下一步", "action.answer": "作答", "action.hint": "提示",
     "action.retry": "重做错题", "action.mistakes": "错题回顾",
     "action.review": "复习到期的技能", "action.chained": "连环题",
+    "action.scroll_question(-1)": "题目上翻", "action.scroll_question(1)": "题目下翻",
     # Dialogs
     "action.dismiss": "关闭", "action.cancel": "取消",
     # Widgets of the tutor
@@ -229,9 +239,22 @@ WORDS = {
     "action.previous_tab": "上一个标签页", "action.next_tab": "下一个标签页",
     "action.cursor_up": "上", "action.cursor_down": "下", "action.first": "第一项", "action.last": "最后一项",
     "action.select": "选择", "action.press": "按下按钮",
+    # Textual's answer boxes (Input)
+    "action.cursor_left": "光标左移", "action.cursor_left(True)": "光标左移并选择",
+    "action.cursor_left_word": "光标左移一个词", "action.cursor_left_word(True)": "光标左移一个词并选择",
+    "action.cursor_right": "光标右移或接受补全建议", "action.cursor_right(True)": "光标右移并选择",
+    "action.cursor_right_word": "光标右移一个词", "action.cursor_right_word(True)": "光标右移一个词并选择",
+    "action.delete_left": "删除左边的字符", "action.delete_left_all": "删除左边的全部",
+    "action.delete_left_word": "向左删除到词首", "action.delete_right": "删除右边的字符",
+    "action.delete_right_all": "删除右边的全部", "action.delete_right_word": "向右删除到词尾",
+    "action.home": "到开头", "action.home(True)": "选择到开头", "action.end": "到末尾", "action.end(True)": "选择到末尾",
+    "action.select_all": "全选", "action.submit": "提交",
 
     # The help screen
     "help.key": "按键", "help.action": "操作",
+    "help.intro": "先列出本屏自己的按键。ctrl+p 打开命令面板：按名称查找每个操作。",
+    "help.this_screen": "本屏", "help.everywhere": "各屏通用", "help.textual": "Textual 的按键",
+    "help.more": "鼠标与命令面板",
     "help.mouse.key": "鼠标",
     "help.mouse": "点击像素切换黑白，点击课程打开，点击链接跳转，点击单元格修改",
     "help.tab.key": "tab / shift+tab", "help.tab": "在面板之间移动",

@@ -133,6 +133,14 @@ class LessonsScreen(Screen):
         sidebar.display = not sidebar.display
 
     def action_toggle_contents(self) -> None:
-        toc = self.query_one("#lesson-toc")
-        toc.display = not toc.display
+        """Open the table of contents (showing the sidebar if hidden) and put the focus on it;
+        pressed again while there, close it and go back to the lesson."""
+        toc = self.query_one("#lesson-toc", PickList)
+        if toc.display and toc.has_focus:
+            toc.display = False
+            self.query_one("#lesson").focus()
+        else:
+            self.query_one("#lesson-sidebar").display = True
+            toc.display = True
+            toc.focus()
         self.query_one("#contents-title").display = toc.display

@@ -29,10 +29,9 @@ class MistakesScreen(ModalScreen):
         parts: list = [(tr("mistakes") + " — esc", "bold"), "\n\n"]
         if not self._mistakes:
             parts.append(tr("no_mistakes"))
-        for m in self._mistakes:
-            lesson, prompt, given, right = m.lesson, m.prompt, m.given, m.right
-            parts += [(f"{lesson}. ", "bold"), prompt, "\n",
-                      (f"   {tr('your_answer')}: {given}", "red"), "\n",
-                      (f"   {tr('expected', answer=right)}", "green"), "\n\n"]
+        for k, m in enumerate(self._mistakes, 1):
+            parts += [(f"{k}. ", "bold"), (f"({tr('mistake_lesson', lesson=m.lesson)}) ", "dim"), m.prompt, "\n",
+                      (f"   {tr('your_answer')}: {m.given_text or m.given}", "red"), "\n",
+                      (f"   {tr('expected', answer=m.right)}", "green"), "\n\n"]
         with VerticalScroll():
             yield Static(Content.assemble(*parts))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 
+from rich.cells import cell_len
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -23,13 +24,24 @@ from ..widgets.keys import bind
 from ..widgets.quiz_parts import ExerciseScreen, feedback_parts
 
 
-def question_content(q: Question, numeric: Numeric | None, position: str, tr) -> Content:
-    """The question as the learner first sees it: nothing here gives the answer away."""
+def in_columns(items: list[str], width: int, indent: int = 2, gap: int = 3) -> list[str]:
+    """The items in as many columns as fit in ``width`` cells, row by row (so that a weight and its
+    pixel, given one after the other, share a line): a long list of givens stays on one screen."""
+    cell = max(cell_len(item) for item in items)
+    columns = max(1, (width - indent + gap) // (cell + gap))
+    rows = [items[k:k + columns] for k in range(0, len(items), columns)]
+    return [" " * indent + (" " * gap).join(item + " " * (cell - cell_len(item)) for item in row).rstrip()
+            for row in rows]
+
+
+def question_content(q: Question, numeric: Numeric | None, position: str, tr, width: int = 0) -> Content:
+    """The question as the learner first sees it: nothing here gives the answer away.
+    ``width``: the cells it is shown in, to lay the givens out in columns (0: one a line)."""
     parts: list = [(position, "bold"), "\n\n", q.prompt, "\n"]
     if numeric is not None:
         parts += ["\n", (tr("givens"), "bold"), "\n"]
-        for g in numeric.givens:
-            parts.append(f"  {g.symbol} = {number(g.value, 8)}\n")
+        givens = [f"{g.symbol} = {number(g.value, 8)}" for g in numeric.givens]
+        parts += [line + "\n" for line in in_columns(givens, width)] if givens else []
         parts += ["\n", (tr("tolerance", rel=numeric.relative_text, abs=numeric.absolute_text, figures=q.figures), "italic")]
     elif q.kind in ("choice", "formula"):
         parts.append("\n")
@@ -59,7 +71,7 @@ def feedback_content(feedback: Feedback, tr) -> Content:
 
 class QuizScreen(Screen):
     BINDINGS = [
-        bind("escape", "leave_answer", show=False),
+        bind("escape", "leave_answer"),
         bind("enter", "next", show=False),
         bind("a", "answer"),
         bind("n", "next"),
@@ -68,7 +80,14 @@ class QuizScreen(Screen):
         bind("m", "mistakes"),
         bind("v", "review"),
         bind("x", "chained"),
+        bind("right_square_bracket", "lesson(1)", key_display="]"),
+        bind("left_square_bracket", "lesson(-1)", key_display="[", show=False),
+        bind("pageup", "scroll_question(-1)", show=False),  # also while the answer box has the focus
+        bind("pagedown", "scroll_question(1)", show=False),
     ]
+    DEFAULT_CSS = """
+    #answer-message, #score { width: 1fr; }
+    """
 
     def __init__(self) -> None:
         super().__init__()
@@ -142,18 +161,29 @@ class QuizScreen(Screen):
             return
         q = self.queue[self.index]
         self.numeric = self.app.session.numbers_for(q, self.app.ensure_workbench())
-        position = tr("question_of", lesson=self.lesson, n=self.index + 1, total=len(self.queue), kind=tr(q.kind))
-        self.query_one("#question", Static).update(question_content(q, self.numeric, position, tr))
+        self._show_question_text()
         self.query_one("#hint", Static).update(Content.assemble((tr("hint") + ": ", "bold"), q.hint))
         field = self.query_one("#answer", Input)
         field.value = ""
         field.disabled = False
         field.focus()
-        self.query_one("#answer-message", Label).update("")
+        self._say("")
         self._show_score()
         self.query_one("#quiz-scroll").scroll_home(animate=False)
         self.started, self.hinted = time.monotonic(), False
         self.app.session.state.quiz_position = (self.lesson, self.index)
+
+    def _show_question_text(self) -> None:
+        if not self.queue:
+            return
+        tr, q = self.app.tr, self.queue[self.index]
+        position = tr("question_of", lesson=self.lesson, n=self.index + 1, total=len(self.queue), kind=tr(q.kind))
+        question = self.query_one("#question", Static)
+        width = question.size.width or self.size.width - 32  # before the first layout: beside the lessons list
+        question.update(question_content(q, self.numeric, position, tr, width))
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._show_question_text)  # the givens' columns follow the width
 
     def _show_score(self) -> None:
         s = self.app.session.lesson_scores().get(self.lesson)
@@ -179,18 +209,29 @@ class QuizScreen(Screen):
             feedback = self.app.session.attempt(q, self.numeric, event.value, time.monotonic() - self.started,
                                                 self.hinted)
         except AnswerError as err:  # not an attempt: say what was wrong and wait
-            message = self.app.tr(f"bad_answer_{err.key}", **err.values)
-            self.query_one("#answer-message", Label).update(message)
+            self._say(self.app.tr(f"bad_answer_{err.key}", **err.values))
             event.input.select_all()  # what is typed next replaces the refused entry
             return
         self.answered = True
-        self.query_one("#answer-message", Label).update("")
+        self._say("")
         feedback_widget = self.query_one("#feedback", Static)
         feedback_widget.update(feedback_content(feedback, self.app.tr))
         feedback_widget.remove_class("hidden")
         self._show_score()
         self._fill_lessons()
-        self.call_after_refresh(self.query_one("#quiz-scroll").scroll_end, animate=False)
+        # Off the answer box, so that the keys that work everywhere (q, ?, l, w…) work again; Enter goes on
+        self.query_one("#quiz-scroll").focus()
+        self._bring_into_view(feedback_widget)
+
+    def _say(self, message: str, done: bool = False) -> None:
+        """A line under the question: a refused answer (red), or the end of the lesson."""
+        # The line is red (app.tcss): the end of a lesson is said in the theme's colour of success
+        self.query_one("#answer-message", Label).update(Content.styled(message, "$text-success") if done else message)
+
+    def _bring_into_view(self, widget, top: bool = True) -> None:
+        """Scroll the question so that what was just shown is seen (``top``: from its first line;
+        PgUp goes back to the question)."""
+        self.call_after_refresh(widget.scroll_visible, animate=False, top=top)
 
     def action_leave_answer(self) -> None:
         self.query_one("#quiz-lessons").focus()
@@ -205,11 +246,46 @@ class QuizScreen(Screen):
             self.index += 1
             self.show_question()
         else:
-            self.query_one("#answer-message", Label).update(self.app.tr("lesson_done"))
+            self._say(self._end_of_lesson(), done=True)
+
+    def _end_of_lesson(self) -> str:
+        """What to do next: the next lesson's quiz, and a retry only if something was missed."""
+        tr = self.app.tr
+        words = [tr("lesson_done", lesson=self.lesson)]
+        missed = self.app.session.missed_questions(self.lesson)
+        score = self.app.session.lesson_scores().get(self.lesson)
+        if missed:
+            words.append(tr("retry_missed", n=len(missed)))
+        elif score and score.mastered:  # every question answered, each rightly at its latest answer
+            words.append(tr("all_right"))
+        following = self._lesson_after(1)
+        if following is not None:
+            words.append(tr("next_quiz", next=following))
+        return " ".join(words)
+
+    def _lesson_after(self, direction: int) -> int | None:
+        lessons = sorted(self.app.session.quiz_lessons())
+        later = [n for n in lessons if (n - self.lesson) * direction > 0]
+        return (min(later) if direction > 0 else max(later)) if later else None
+
+    def action_lesson(self, direction: int) -> None:
+        lesson = self._lesson_after(direction)
+        if lesson is not None:
+            self.start_lesson(lesson)
+            self.query_one("#quiz-lessons", OptionList).highlighted = lesson - 1
+
+    def action_scroll_question(self, direction: int) -> None:
+        scroll = self.query_one("#quiz-scroll")
+        if direction > 0:
+            scroll.scroll_page_down()
+        else:
+            scroll.scroll_page_up()
 
     def action_hint(self) -> None:
         self.hinted = True  # a right answer after the hint rates the skill Hard
-        self.query_one("#hint").remove_class("hidden")
+        hint = self.query_one("#hint")
+        hint.remove_class("hidden")
+        self._bring_into_view(hint, top=False)
 
     def action_review(self) -> None:
         self.app.push_screen(ExerciseScreen(skills=self.app.session.due_skills()), lambda _: self._refresh_all())

@@ -93,3 +93,12 @@ class SavedState:
     def theme(self, theme: str) -> None:
         if theme in THEMES:
             self._set("theme", theme)
+
+    @property
+    def told_about_help(self) -> bool:
+        """Whether the learner was once told how to find every key (? and the command palette)."""
+        return self._get("told_about_help") == "1"
+
+    @told_about_help.setter
+    def told_about_help(self, told: bool) -> None:
+        self._set("told_about_help", "1" if told else "0")

@@ -43,8 +43,9 @@ class Feedback:
 class Mistake:
     lesson: int
     prompt: str
-    given: str  # the learner's latest answer
+    given: str  # the learner's latest answer, as typed
     right: str
+    given_text: str = ""  # what that answer picked: "b) the chosen option", the items in the order given
 
 
 class Session:
@@ -189,5 +190,21 @@ class Session:
         for (lesson, qid), a in latest.items():
             q = bank.get((lesson, qid))
             if q is not None and not a.correct:
-                out.append(Mistake(lesson, q.prompt, a.answer, right_answer(q, workbench)))
+                out.append(Mistake(lesson, q.prompt, a.answer, right_answer(q, workbench), _picked(q, a.answer)))
         return out
+
+
+def _picked(q: Question, answer: str) -> str:
+    """The option or the order an answer chose, in words; the answer itself for a number (or if unreadable)."""
+    text = answer.strip().lower()
+    letters = "abcdefgh"[: len(q.choices)]
+    if q.kind in ("choice", "formula") and len(text) == 1 and text in letters:
+        return f"{text}) {q.choices[letters.index(text)]}"
+    if q.kind in ("choice", "formula") and text.isdigit() and 1 <= int(text) <= len(q.choices):
+        return f"{letters[int(text) - 1]}) {q.choices[int(text) - 1]}"
+    if q.kind == "order":
+        shown = q.shuffled_items()
+        digits = [c for c in text if c.isdigit()]
+        if digits and all(1 <= int(d) <= len(shown) for d in digits):
+            return f"{answer.strip()}: " + " → ".join(shown[int(d) - 1] for d in digits)
+    return answer
