@@ -139,7 +139,7 @@ def test_a_nudge_misses_its_first_order_prediction_by_a_second_order_amount():
         misses = []
         for h in (1e-2, 1e-3):
             moved, nudge = bench.nudged(parameter, h)
-            assert moved.history == (bench.setup.network,)
+            assert [b.setup.network for b in moved.history] == [bench.setup.network]
             assert nudge.change == moved.explanation.pass_.cost - bench.explanation.pass_.cost
             misses.append(abs(nudge.change - nudge.predicted))
             assert misses[-1] < 0.05 * abs(nudge.change)

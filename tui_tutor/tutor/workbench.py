@@ -191,13 +191,13 @@ class Workbench:
         return explain_batch(s.network, training_set(s), s.learning_rate, s.update_biases)
 
     def batch_applied(self) -> Workbench:
-        """The full-batch update w ← w − η ∂C_T/∂w (the book's); the old network goes on the history."""
+        """The full-batch update w ← w − η ∂C_T/∂w (the book's); this state goes on the history."""
         new = self.batch.updated
-        return replace(self._with_setup(network=new), history=self.history + (self.setup.network,), step=0)
+        return replace(self._with_setup(network=new), history=self._remembered(), step=0)
 
     def nudged(self, parameter: Ref, h: float) -> tuple[Workbench, Nudge]:
         """The parameter moved by ``h``, with C before and after beside ∂C/∂θ·h; the old
-        network goes on the history, so undo takes the nudge back like an update."""
+        state goes on the history, so undo takes the nudge back like an update."""
         if not math.isfinite(h) or h == 0:
             raise ValueError("h must be a non-zero finite number")
         ex = self.explanation
@@ -209,7 +209,7 @@ class Workbench:
         else:
             moved = self.with_bias(parameter.layer, parameter.j, old + h)
             gradient = ex.value_of(Ref("grad_b", parameter.layer, parameter.j))
-        moved = replace(moved, history=self.history + (self.setup.network,))
+        moved = replace(moved, history=self._remembered())
         return moved, Nudge(parameter, h, ex.pass_.cost, moved.explanation.pass_.cost, gradient)
 
     @staticmethod
