@@ -19,6 +19,8 @@ WORDS = {
     "typing": "was {old} · Enter sets it · Esc cancels",
     "edit_hint": "Enter edits the selected value", "unit_j": "unit {j}", "weights_in_play": "in play",
     "biases_fixed": "biases not updated",
+    "graph_positive": "w > 0", "graph_negative": "w < 0 (dotted)", "graph_heavy": "|w| ≥ 1",
+    "graph_forward": "computed forward", "graph_back": "δ flows back", "graph_bundle": "12 weights in one line",
     "applied": "Update applied: C {before} → {after}", "undone": "Update undone",
     "nothing_to_undo": "No update to undo", "history_keys": "a: apply update · u: undo",
     "reset": "Reset to the book's initial parameters", "randomised": "Random parameters, seed {seed}",

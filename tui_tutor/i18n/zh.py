@@ -19,6 +19,8 @@ WORDS = {
     "typing": "原值 {old} · Enter 确定 · Esc 取消",
     "edit_hint": "按 Enter 修改选中的值", "unit_j": "单元 {j}", "weights_in_play": "参与计算",
     "biases_fixed": "不更新偏置",
+    "graph_positive": "w > 0", "graph_negative": "w < 0（虚线）", "graph_heavy": "|w| ≥ 1",
+    "graph_forward": "正向传播", "graph_back": "δ 反向流回", "graph_bundle": "一条线代表 12 个权重",
     "applied": "已更新参数：C {before} → {after}", "undone": "已撤销更新",
     "nothing_to_undo": "没有可撤销的更新", "history_keys": "a：执行更新 · u：撤销",
     "reset": "已恢复书中的初始参数", "randomised": "随机参数，种子 {seed}",
