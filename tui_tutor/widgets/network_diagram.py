@@ -10,8 +10,8 @@ them and hands the lines to ``StyledLines``, which repaints the rows that change
 from __future__ import annotations
 
 from rich.cells import cell_len
+from textual.containers import VerticalScroll
 from textual.events import Resize
-from textual.geometry import Region
 
 from ..engine.steps import Explanation, Ref, Step
 from ..engine.symbols import number
@@ -20,7 +20,8 @@ from .network_graph import Picture, header, legend_samples, paint, paint_edges
 from .network_graph_layout import GraphLayout, layout
 from .styled_lines import Line, Run, StyledLines
 
-OTHER_ROWS = 11  # header, tab bar, formula panel and footer: the step-through's rows are the rest
+OTHER_ROWS = 11
+LONG_RUN = 4  # more of one kind than this are named once, first…last  # header, tab bar, formula panel and footer: the step-through's rows are the rest
 
 
 def _wrapped(entries: list[tuple[Run, ...]], width: int, prefix: Run | None = None) -> list[Line]:
@@ -40,22 +41,33 @@ def _wrapped(entries: list[tuple[Run, ...]], width: int, prefix: Run | None = No
     return [tuple(line) for line in lines if line]
 
 
+def _entries(ex: Explanation, refs: list[Ref]) -> list[tuple[Run, ...]]:
+    """Each quantity with its number; a long run of one kind (the 12 weights of a z) is named
+    once, first…last, then its numbers."""
+    style = style_for(refs[0])
+    if len(refs) > LONG_RUN:
+        return [((f"{refs[0].symbol}…{refs[-1].symbol}", style),),
+                *[((number(ex.value_of(ref), 4), style),) for ref in refs]]
+    return [((f"{ref.symbol} {number(ex.value_of(ref), 4)}", style),) for ref in refs]
+
+
 def quantity_lines(ex: Explanation, step: Step, width: int, in_play_label: str) -> list[Line]:
-    """The step's result, then what it uses, one line (or more) a kind: the δ, the weights…"""
+    """The step's result, then what it uses, a line (or more) a kind: the δ, the weights and
+    biases in play (after the label the old column view had), the x…"""
     lines: list[Line] = [((f"{step.symbol} = {step.value_text}", RESULT_STYLE),)]
-    groups: dict[str, list[Ref]] = {}
+    groups: dict[str, dict[str, list[Ref]]] = {}
     for ref in step.uses:
-        groups.setdefault("w" if ref.quantity in ("w", "b") else ref.quantity, []).append(ref)
-    for kind, refs in groups.items():
-        items = [((f"{ref.symbol} {number(ex.value_of(ref), 4)}", style_for(ref)),) for ref in refs]
-        prefix = (f"{in_play_label}:", "dim") if kind == "w" else None
-        lines += _wrapped(items, width, prefix)
+        group = "w" if ref.quantity in ("w", "b") else ref.quantity
+        groups.setdefault(group, {}).setdefault(ref.quantity, []).append(ref)
+    for group, kinds in groups.items():
+        entries = [entry for refs in kinds.values() for entry in _entries(ex, refs)]
+        lines += _wrapped(entries, width, (f"{in_play_label}:", "dim") if group == "w" else None)
     return lines
 
 
 class NetworkDiagram(StyledLines):
     DEFAULT_CSS = """
-    NetworkDiagram { height: auto; width: 1fr; padding: 0 1; }
+    NetworkDiagram { height: auto; width: auto; padding: 0 1; }
     """
 
     picture: Picture | None = None  # the step on show, as painted
@@ -66,10 +78,13 @@ class NetworkDiagram(StyledLines):
         self._showing: tuple | None = None
         self._key: tuple | None = None
         self._edges: tuple | None = None  # (the network, the edges drawn in its weights' styles)
+        self._focus: tuple[int, int] | None = None  # the rows to keep in view
 
     def _room(self) -> tuple[int, int]:
         """Cells across and rows the step-through has (a guess before the first layout)."""
-        width = self.content_size.width or max(20, self.app.size.width - 26)
+        parent = self.parent
+        room = parent.scrollable_content_region.width if parent is not None else 0
+        width = room - 2 if room > 2 else max(20, self.app.size.width - 28)  # less the padding
         # The terminal's rows, not the container's: those change with the formula panel's height
         # from phase to phase, and the graph would be laid out again each time.
         return width, self.app.size.height - OTHER_ROWS
@@ -88,19 +103,22 @@ class NetworkDiagram(StyledLines):
         side = quantity_lines(ex, step, width, in_play_label)
         lines = [header(self.graph), *self.picture.rows, (), *side, (), *self._legend(width)]
         self.show_lines(lines, fit=fit)
-        focus = [1 + y for y in self.picture.lit_rows]
         first_side = 2 + self.graph.height
-        self.call_after_refresh(self._scroll_to, min(focus, default=first_side), first_side + len(side))
+        self._focus = (1 + min(self.picture.lit_rows, default=first_side - 1), first_side + len(side))
+        self.call_after_refresh(self.keep_in_view)
 
-    def _scroll_to(self, top: int, bottom: int) -> None:
-        """Brings the lit units and edges and the step's quantities into view (the quantities
-        first when they cannot all be seen)."""
+    def keep_in_view(self) -> None:
+        """Scrolls the container so that the lit units and edges and the step's quantities
+        show (from the top of the lit part when not all fit). The scroll depends only on the
+        room the container has, so it is made again whenever that changes."""
         parent = self.parent
-        if parent is None or not parent.size.height:
+        if self._focus is None or parent is None or not parent.size.height:
             return
-        top = max(top, bottom - parent.size.height)
-        parent.scroll_to_region(Region(0, self.virtual_region.y + top, 1, bottom - top), animate=False,
-                                immediate=True)
+        top, bottom = self._focus
+        room = parent.scrollable_content_region.height
+        y = 0 if bottom <= room else min(top, bottom - room)
+        if y != round(parent.scroll_y):
+            parent.scroll_to(y=y, animate=False, immediate=True)
 
     def _legend(self, width: int) -> list[Line]:
         tr = self.app.tr
@@ -110,6 +128,23 @@ class NetworkDiagram(StyledLines):
                    for name, (sample, style) in legend_samples(self.graph).items()]
         return _wrapped(entries, width)
 
-    def on_resize(self, _event: Resize) -> None:
+    def room_changed(self) -> None:
+        """Laid out anew for other room, else only scrolled to the lit part again."""
         if self._showing is not None and self._room() != self._key[1:]:
             self.show(*self._showing)
+        else:
+            self.keep_in_view()
+
+    def on_resize(self, _event: Resize) -> None:
+        self.keep_in_view()
+
+
+class DiagramScroll(VerticalScroll):
+    """The diagram's container: when its room changes (the formula panel below it grows or
+    shrinks from phase to phase), the diagram's lit part is brought into view again."""
+
+    DEFAULT_CSS = "DiagramScroll { overflow-x: auto; }"
+
+    def on_resize(self, _event: Resize) -> None:
+        for diagram in self.query_children(NetworkDiagram):
+            diagram.room_changed()

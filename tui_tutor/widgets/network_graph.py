@@ -111,12 +111,13 @@ def _put(row: list[Cell], x: int, text: str, style: str) -> None:
 
 
 def _fit(v: float, width: int) -> str:
-    """A number in ``width`` cells: fewer figures when it would not fit."""
+    """A number in ``width`` cells: fewer figures when it would not fit, then "−2e-4"."""
     for digits in (4, 3, 2, 1):
         text = number(v, digits)
         if len(text) <= width:
             return text.ljust(width)
-    return text[:width]
+    mantissa, exponent = f"{v:.0e}".split("e")
+    return f"{mantissa}e{int(exponent)}".replace("-", "−", 1 if v < 0 else 0)[:width].ljust(width)
 
 
 def paint(layout: GraphLayout, ex: Explanation, step: Step, base: list[list[Cell]]) -> Picture:

@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 from ..engine import symbols as S
 
 RESERVED_ROWS = 6  # header, the step's quantities (about three lines), the legend (two)
-MIN_GAP, MAX_GAP = 5, 28  # cells between two columns: room for an edge, and no more than reads well
+MIN_GAP, MAX_GAP = 4, 28  # cells between two columns: room for an edge, and no more than reads well
 PICTURE_ROWS, PICTURE_COLUMNS, PIXEL_WIDTH = 4, 3, 2
-WIDE_VALUE, NARROW_VALUE, INPUT_VALUE = 10, 9, 5  # cells for a unit's number
+VALUE_WIDTHS, INPUT_VALUE = (10, 9, 7, 6), 5  # cells for a unit's number: the most that leave room
 # Braille: dot (column, row) of a cell → its bit (U+2800 + bits is the character).
 _DOT_BITS = {(0, 0): 0x01, (0, 1): 0x02, (0, 2): 0x04, (1, 0): 0x08, (1, 1): 0x10, (1, 2): 0x20,
              (0, 3): 0x40, (1, 3): 0x80}
@@ -112,8 +112,9 @@ def layout(layers: tuple[int, ...], width: int, rows: int) -> GraphLayout:
     """The graph of a network of ``layers`` in ``width`` cells, for a view of ``rows`` rows."""
     book_inputs = layers[0] == PICTURE_ROWS * PICTURE_COLUMNS
     bundled = book_inputs and (rows < layers[0] + RESERVED_ROWS
-                               or _gap(width, _column_widths(layers, NARROW_VALUE, False)) < MIN_GAP)
-    value = WIDE_VALUE if _gap(width, _column_widths(layers, WIDE_VALUE, bundled)) >= 2 * MIN_GAP else NARROW_VALUE
+                               or _gap(width, _column_widths(layers, VALUE_WIDTHS[1], False)) < MIN_GAP)
+    value = next((v for v in VALUE_WIDTHS if _gap(width, _column_widths(layers, v, bundled)) >= MIN_GAP + (v > 9)),
+                 VALUE_WIDTHS[-1])  # too narrow even so: the container scrolls sideways
     widths = _column_widths(layers, value, bundled)
     gap = max(MIN_GAP, min(MAX_GAP, _gap(width, widths)))
     tallest = max([PICTURE_ROWS if bundled else layers[0], *layers[1:]])
