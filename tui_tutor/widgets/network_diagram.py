@@ -18,9 +18,10 @@ from ..engine.symbols import number
 from .colours import RESULT_STYLE, style_for
 from .network_graph import Picture, header, legend_samples, paint, paint_edges
 from .network_graph_layout import GraphLayout, layout
-from .styled_lines import Line, Run, StyledLines
+from .styled_lines import Line, Run, StyledLines, line_width
 
 OTHER_ROWS = 11
+SIDE_BY_SIDE, LEGEND_WIDTH = 90, 34  # from this width the legend stands beside the quantities
 LONG_RUN = 4  # more of one kind than this are named once, first…last  # header, tab bar, formula panel and footer: the step-through's rows are the rest
 
 
@@ -39,6 +40,10 @@ def _wrapped(entries: list[tuple[Run, ...]], width: int, prefix: Run | None = No
         lines[-1].extend(entry)
         used += w
     return [tuple(line) for line in lines if line]
+
+
+def _padded(line: Line, width: int) -> Line:
+    return line + ((" " * (width - line_width(line) + 3), ""),)
 
 
 def _entries(ex: Explanation, refs: list[Ref]) -> list[tuple[Run, ...]]:
@@ -100,8 +105,16 @@ class NetworkDiagram(StyledLines):
         if self._edges is None or self._edges[0] is not net:
             self._edges = (net, paint_edges(self.graph, net))
         self.picture = paint(self.graph, ex, step, self._edges[1])
-        side = quantity_lines(ex, step, width, in_play_label)
-        lines = [header(self.graph), *self.picture.rows, (), *side, (), *self._legend(width)]
+        if width >= SIDE_BY_SIDE:  # the legend beside the step's quantities: the graph keeps the rows
+            side = quantity_lines(ex, step, width - LEGEND_WIDTH - 3, in_play_label)
+            legend = self._legend(LEGEND_WIDTH)
+            side_rows = side + [()] * (len(legend) - len(side))
+            bottom = [_padded(row, width - LEGEND_WIDTH - 3) + legend[k] if k < len(legend) else row
+                      for k, row in enumerate(side_rows)]
+        else:
+            side = quantity_lines(ex, step, width, in_play_label)
+            bottom = [*side, (), *self._legend(width)]
+        lines = [header(self.graph), *self.picture.rows, (), *bottom]
         self.show_lines(lines, fit=fit)
         first_side = 2 + self.graph.height
         self._focus = (1 + min(self.picture.lit_rows, default=first_side - 1), first_side + len(side))

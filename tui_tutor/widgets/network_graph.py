@@ -5,8 +5,8 @@ ends); at the output δ the unit and its target; in the backward recursion the e
 w_ji^(l+1) along which the δ_j^(l+1) flow back into unit i (◀ at both ends: right to left);
 at a gradient the edge and the two units whose δ and a multiply; at an update the edge
 that changes. Lit things take the formula panel's styles (``style_for``, ``RESULT_STYLE``)
-and also differ without colour: a lit edge is drawn thick and alone in its cells, with its
-arrows; a unit in play has the mark ◉ and is underlined, the step's result has ◆.
+(an edge takes the role's colour for its dots) and also differ without colour: a lit edge is
+drawn thick and alone in its cells, with its arrows (in reverse); a unit in play has the mark ◉ and is underlined, the step's result has ◆.
 
 Every edge shows its weight without colour too: solid for w > 0, dotted for w < 0, thick
 for |w| ≥ 1 (and blue or red, by sign).
@@ -15,6 +15,9 @@ for |w| ≥ 1 (and blue or red, by sign).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
+
+from rich.style import Style
 
 from ..engine.steps import Explanation, Ref, Step
 from ..engine.symbols import number, target
@@ -69,13 +72,23 @@ def paint_edges(layout: GraphLayout, network) -> list[list[Cell]]:
     return grid
 
 
+@lru_cache(maxsize=16)
+def line_style(style: str) -> str:
+    """A role's style for a line of dots: its background colour (a formula's term is dark on
+    a light colour) becomes the dots' colour, so lit edges are lines, not blocks of colour."""
+    parsed = Style.parse(style)
+    if parsed.bgcolor is None:
+        return style + LIT
+    return str(Style(color=parsed.bgcolor, bold=True, underline=parsed.underline, italic=parsed.italic))
+
+
 def lit_edges(step: Step, layers: tuple[int, ...]) -> tuple[frozenset[EdgeKey], str, str]:
     """The weights the step lights, the arrow they carry ("" for none) and their style."""
     l, u, kind = step.layer, step.unit, step.kind
     if kind == "weighted_input":
-        return frozenset((l, u, i) for i in range(1, layers[l - 2] + 1)), FORWARD, style_for(Ref("w")) + LIT
+        return frozenset((l, u, i) for i in range(1, layers[l - 2] + 1)), FORWARD, line_style(style_for(Ref("w")))
     if kind == "hidden_delta":
-        return frozenset((l + 1, j, u) for j in range(1, layers[l] + 1)), BACKWARD, style_for(Ref("w")) + LIT
+        return frozenset((l + 1, j, u) for j in range(1, layers[l] + 1)), BACKWARD, line_style(style_for(Ref("w")))
     if kind in ("weight_gradient", "weight_update"):
         r = step.result
         return frozenset({(r.layer, r.j, r.i)}), "", RESULT_STYLE
@@ -137,7 +150,7 @@ def paint(layout: GraphLayout, ex: Explanation, step: Step, base: list[list[Cell
         for line in lines:
             for x, y in layout.ends(line):
                 marks[(x, y)] = arrow
-                grid[y][x] = (arrow, edge_style_lit)
+                grid[y][x] = (arrow, edge_style_lit + " reverse")  # a run of its own: it stands out
     lit_rows = {y for _, y in lit_bits}
     for (l, u), node in layout.nodes.items():
         ref = shown_ref(l, u, step)
@@ -195,7 +208,7 @@ def legend_samples(layout: GraphLayout) -> dict[str, tuple[str, str]]:
     """The line samples the legend shows, drawn as the edges are."""
     thin, thick = braille(0x12), braille(0x36)
     samples = {"positive": (thin * 3, POSITIVE), "negative": (thin + " " + thin, NEGATIVE),
-               "heavy": (thick * 3, POSITIVE), "forward": (FORWARD, ""), "back": (BACKWARD, "")}
+               "heavy": (thick * 3, POSITIVE), "forward": (FORWARD, "bold"), "back": (BACKWARD, "bold")}
     if layout.bundled:
         samples["bundle"] = (thick * 3, BUNDLE_STYLE)
     return samples

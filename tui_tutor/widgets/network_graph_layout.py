@@ -8,7 +8,7 @@ each dot along it, which lets a painter draw it solid or dotted, thin or thick, 
 laying it out again.
 
 **When the 12 inputs become the 3×4 picture.** Twelve inputs one to a row need twelve rows
-for the graph, plus a header, the step's quantities and the legend: eighteen. At 80×24 the
+for the graph, plus a header and the step's quantities: eighteen. At 80×24 the
 step-through has about thirteen, and a column of twelve labels also leaves too little width
 for 36 edges. So when the input layer has the book's 12 units and the graph would not fit
 (fewer rows than 12 + RESERVED_ROWS, or edges shorter than MIN_GAP cells), the inputs are
@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 
 from ..engine import symbols as S
 
-RESERVED_ROWS = 6  # header, the step's quantities (about three lines), the legend (two)
+RESERVED_ROWS = 6  # header, a blank, the step's quantities (about four lines; the legend beside
+# them when the view is wide, else below them, a scroll away at 80×24)
 MIN_GAP, MAX_GAP = 4, 28  # cells between two columns: room for an edge, and no more than reads well
 PICTURE_ROWS, PICTURE_COLUMNS, PIXEL_WIDTH = 4, 3, 2
 VALUE_WIDTHS, INPUT_VALUE = (10, 9, 7, 6), 5  # cells for a unit's number: the most that leave room
@@ -119,6 +120,8 @@ def layout(layers: tuple[int, ...], width: int, rows: int) -> GraphLayout:
     gap = max(MIN_GAP, min(MAX_GAP, _gap(width, widths)))
     tallest = max([PICTURE_ROWS if bundled else layers[0], *layers[1:]])
     height = max(tallest, min(rows - RESERVED_ROWS, max(2 * tallest - 1, 9)))
+    if tallest > 1:  # the tallest column evenly spaced: one, two… rows from unit to unit
+        height = (tallest - 1) * ((height - 1) // (tallest - 1)) + 1
     columns = [0]
     for w in widths[:-1]:
         columns.append(columns[-1] + w + gap)
