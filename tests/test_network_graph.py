@@ -113,3 +113,17 @@ async def test_at_the_first_hidden_delta_the_deltas_and_weights_in_play_are_in_v
         assert any("w₁₁³ 0.388" in line and "w₂₁³ 0.025" in line for line in shown)
         lit = {y for e in diagram.picture.lit_edges for _, y in diagram.graph.ends(diagram.graph.line_of(e))}
         assert all(top <= 1 + y < top + rows for y in lit)  # the lit edges too
+
+
+async def test_a_step_restyles_the_graph_it_has_and_another_network_lays_it_out_anew():
+    app = TutorApp(lang="en", start="workbench")
+    async with app.run_test(size=SMALL) as pilot:
+        diagram = diagram_of(app)
+        graph, edges = diagram.graph, diagram._edges[1]
+        for key in ("n", "n", "4", "n", "5", "6", "space"):  # steps, phases and a pixel: the same network
+            await pilot.press(key)
+            assert diagram.graph is graph and diagram._edges[1] is edges
+        await pilot.press("a")  # an update: a new network, its edges drawn again on the same layout
+        assert diagram.graph is graph and diagram._edges[1] is not edges
+        await pilot.press("m")  # another shape: a new layout
+        assert diagram.graph is not graph and diagram.graph.layers == (2, 2, 2)

@@ -20,9 +20,9 @@ from .network_graph import Picture, header, legend_samples, paint, paint_edges
 from .network_graph_layout import GraphLayout, layout
 from .styled_lines import Line, Run, StyledLines, line_width
 
-OTHER_ROWS = 11
+OTHER_ROWS = 11  # header, tab bar, formula panel and footer: the step-through's rows are the rest
 SIDE_BY_SIDE, LEGEND_WIDTH = 90, 34  # from this width the legend stands beside the quantities
-LONG_RUN = 4  # more of one kind than this are named once, first…last  # header, tab bar, formula panel and footer: the step-through's rows are the rest
+LONG_RUN = 4  # more of one kind than this are named once, first…last
 
 
 def _wrapped(entries: list[tuple[Run, ...]], width: int, prefix: Run | None = None) -> list[Line]:
@@ -43,7 +43,7 @@ def _wrapped(entries: list[tuple[Run, ...]], width: int, prefix: Run | None = No
 
 
 def _padded(line: Line, width: int) -> Line:
-    return line + ((" " * (width - line_width(line) + 3), ""),)
+    return line + ((" " * (width - line_width(line)), ""),)
 
 
 def _entries(ex: Explanation, refs: list[Ref]) -> list[tuple[Run, ...]]:
@@ -106,10 +106,11 @@ class NetworkDiagram(StyledLines):
             self._edges = (net, paint_edges(self.graph, net))
         self.picture = paint(self.graph, ex, step, self._edges[1])
         if width >= SIDE_BY_SIDE:  # the legend beside the step's quantities: the graph keeps the rows
-            side = quantity_lines(ex, step, width - LEGEND_WIDTH - 3, in_play_label)
+            side_width = width - LEGEND_WIDTH - 3
+            side = quantity_lines(ex, step, side_width, in_play_label)
             legend = self._legend(LEGEND_WIDTH)
             side_rows = side + [()] * (len(legend) - len(side))
-            bottom = [_padded(row, width - LEGEND_WIDTH - 3) + legend[k] if k < len(legend) else row
+            bottom = [_padded(row, side_width + 3) + legend[k] if k < len(legend) else row
                       for k, row in enumerate(side_rows)]
         else:
             side = quantity_lines(ex, step, width, in_play_label)
@@ -118,19 +119,26 @@ class NetworkDiagram(StyledLines):
         self.show_lines(lines, fit=fit)
         first_side = 2 + self.graph.height
         self._focus = (1 + min(self.picture.lit_rows, default=first_side - 1), first_side + len(side))
-        self.call_after_refresh(self.keep_in_view)
+        self.keep_in_view()  # in the same frame as the new lines, when the room is known
+        self.call_after_refresh(self.keep_in_view)  # and once laid out, if the lines' height changed
 
     def keep_in_view(self) -> None:
         """Scrolls the container so that the lit units and edges and the step's quantities
-        show (from the top of the lit part when not all fit). The scroll depends only on the
-        room the container has, so it is made again whenever that changes."""
+        show: from the header when all fits, else from the top of the lit part when not all of it
+        is in view already (a scroll repaints the whole container, an extra frame: stepping
+        through a phase whose lit part stays in view does not scroll)."""
         parent = self.parent
         if self._focus is None or parent is None or not parent.size.height:
             return
         top, bottom = self._focus
-        room = parent.scrollable_content_region.height
-        y = 0 if bottom <= room else min(top, bottom - room)
-        if y != round(parent.scroll_y):
+        room, now = parent.scrollable_content_region.height, round(parent.scroll_y)
+        if bottom <= room:
+            y = 0  # all from the header down
+        elif now <= top and bottom <= now + room:
+            return
+        else:
+            y = min(top, bottom - room)
+        if y != now:
             parent.scroll_to(y=y, animate=False, immediate=True)
 
     def _legend(self, width: int) -> list[Line]:
@@ -156,7 +164,8 @@ class DiagramScroll(VerticalScroll):
     """The diagram's container: when its room changes (the formula panel below it grows or
     shrinks from phase to phase), the diagram's lit part is brought into view again."""
 
-    DEFAULT_CSS = "DiagramScroll { overflow-x: auto; }"
+    # A stable gutter: the graph's width does not change when a scroll bar comes or goes.
+    DEFAULT_CSS = "DiagramScroll { overflow-x: auto; scrollbar-gutter: stable; }"
 
     def on_resize(self, _event: Resize) -> None:
         for diagram in self.query_children(NetworkDiagram):
