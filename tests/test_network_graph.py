@@ -75,6 +75,21 @@ async def test_a_forward_step_lights_the_edges_into_the_unit_computed():
         assert arrows_of(diagram, diagram.picture.lit_edges) == {"▶"}
 
 
+async def test_the_output_delta_lights_its_unit_and_its_target():
+    app = TutorApp(lang="en", start="workbench")
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.press("3")  # δ₁³ = (a₁³ − t₁)σ′(z₁³)
+        diagram = diagram_of(app)
+        node = diagram.graph.nodes[(3, 1)]
+        mark, _ = cell(diagram, node.x, node.y)
+        target_char, target_style = cell(diagram, node.x + node.width, node.y)
+        assert mark == "◆" and not diagram.picture.lit_edges
+        assert target_char == "t" and "underline" in target_style  # t₁, lit without colour too
+        other = diagram.graph.nodes[(3, 2)]
+        assert cell(diagram, other.x, other.y)[0] == "●"
+        assert "underline" not in cell(diagram, other.x + other.width, other.y)[1]
+
+
 def lines_fit(diagram: NetworkDiagram) -> bool:
     return max(cell_len("".join(t for t, _ in line)) for line in diagram._lines) <= diagram.content_size.width
 

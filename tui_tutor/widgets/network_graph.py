@@ -4,9 +4,10 @@ The step decides: in the forward pass the edges into the unit being computed (�
 ends); at the output δ the unit and its target; in the backward recursion the edges
 w_ji^(l+1) along which the δ_j^(l+1) flow back into unit i (◀ at both ends: right to left);
 at a gradient the edge and the two units whose δ and a multiply; at an update the edge
-that changes. Lit things take the formula panel's styles (``style_for``, ``RESULT_STYLE``)
-(an edge takes the role's colour for its dots) and also differ without colour: a lit edge is
-drawn thick and alone in its cells, with its arrows (in reverse); a unit in play has the mark ◉ and is underlined, the step's result has ◆.
+that changes. Lit things take the formula panel's styles (``style_for``, ``RESULT_STYLE``;
+an edge takes the role's colour for its dots) and also differ without colour: a lit edge is
+drawn thick and alone in its cells, with its arrows in reverse; a unit in play has the mark
+◉ and is underlined, the step's result has ◆ (and ``RESULT_STYLE``'s reverse).
 
 Every edge shows its weight without colour too: solid for w > 0, dotted for w < 0, thick
 for |w| ≥ 1 (and blue or red, by sign).
