@@ -17,7 +17,7 @@ from ..widgets.batch_table import BatchTable
 from ..widgets.footer import TutorFooter
 from ..widgets.formula_panel import FormulaPanel
 from ..widgets.keys import bind
-from ..widgets.network_diagram import NetworkDiagram
+from ..widgets.network_diagram import DiagramScroll, NetworkDiagram
 from ..widgets.parameter_editor import ParameterEditor
 from ..widgets.pixel_grid import PixelGrid
 from ..widgets.steady import SteadyStatic
@@ -72,7 +72,7 @@ class WorkbenchScreen(WorkbenchPrompts, WorkbenchBatch, Screen):
                 yield StyledLines(id="wb-info", wrap=True)
             with TabbedContent(id="wb-tabs"):
                 with TabPane("Step-through", id="tab-steps"):
-                    with VerticalScroll():
+                    with DiagramScroll(id="diagram-scroll"):
                         yield NetworkDiagram(id="diagram")
                 with TabPane("Parameters", id="tab-params"):
                     yield ParameterEditor(id="params")  # it scrolls its grids itself
