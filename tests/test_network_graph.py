@@ -142,3 +142,21 @@ async def test_a_step_restyles_the_graph_it_has_and_another_network_lays_it_out_
         assert diagram.graph is graph and diagram._edges[1] is not edges
         await pilot.press("m")  # another shape: a new layout
         assert diagram.graph is not graph and diagram.graph.layers == (2, 2, 2)
+
+
+async def test_without_colour_the_lit_graph_keeps_its_attributes_and_no_colour(monkeypatch):
+    """NO_COLOR: the highlights on the graph are attributes and marks, never blocks of grey."""
+    from rich.style import Style
+
+    from tui_tutor.app import TutorApp
+    from tui_tutor.progress import MemoryStore
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = TutorApp(lang="en", start="workbench", store=MemoryStore())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("4")  # the backward recursion's first step
+        await pilot.pause()
+        diagram = app.screen.query_one("#diagram")
+        styles = [Style.parse(style) for line in diagram._lines for _text, style in line if style]
+        assert styles and not any(s.color or s.bgcolor for s in styles)
+        assert any(s.bold or s.reverse or s.underline for s in styles)

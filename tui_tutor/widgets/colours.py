@@ -9,6 +9,10 @@ separate, with text dark or light as each background needs, readable in both the
 
 from __future__ import annotations
 
+from functools import cache
+
+from rich.style import Style
+
 from ..engine.steps import Ref
 from ..i18n import tr
 
@@ -48,3 +52,10 @@ def role_names(lang: str) -> dict[str, str]:
     return {"result": tr(lang, "role_result"), "w": tr(lang, "role_w"), "a": tr(lang, "role_a"),
             "z": tr(lang, "role_z"), "b": tr(lang, "role_b"), "delta": tr(lang, "role_delta"),
             "dsigma": tr(lang, "role_dsigma"), "t": tr(lang, "role_t"), "eta": tr(lang, "role_eta")}
+
+
+@cache
+def without_colour(style: str) -> str:
+    """A Rich style's attributes alone (bold, underline, reverse, …), its colours dropped: what a
+    highlight drawn with colours of its own looks like under ``NO_COLOR``."""
+    return str(Style.parse(style).without_color) if style else style

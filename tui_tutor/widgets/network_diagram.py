@@ -15,7 +15,7 @@ from textual.events import Resize
 
 from ..engine.steps import Explanation, Ref, Step
 from ..engine.symbols import number
-from .colours import RESULT_STYLE, style_for
+from .colours import RESULT_STYLE, style_for, without_colour
 from .network_graph import Picture, header, legend_samples, paint, paint_edges
 from .network_graph_layout import GraphLayout, layout
 from .styled_lines import Line, Run, StyledLines, line_width
@@ -116,6 +116,8 @@ class NetworkDiagram(StyledLines):
             side = quantity_lines(ex, step, width, in_play_label)
             bottom = [*side, (), *self._legend(width)]
         lines = [header(self.graph), *self.picture.rows, (), *bottom]
+        if self.app.no_color:  # the lit parts keep their attributes and marks, not grey blocks
+            lines = [tuple((text, without_colour(style)) for text, style in line) for line in lines]
         self.show_lines(lines, fit=fit)
         first_side = 2 + self.graph.height
         self._focus = (1 + min(self.picture.lit_rows, default=first_side - 1), first_side + len(side))
