@@ -152,4 +152,7 @@ WORDS = {
     "help.mouse": "click a pixel to toggle it, a lesson to open it, a link to follow it, a cell to edit it",
     "help.tab.key": "tab / shift+tab", "help.tab": "move between panels",
     "help.palette.key": "ctrl+p", "help.palette": "command palette: every action by name",
+
+    # The lab: what the instructor sends, and the board
+    "live_message": "From your instructor", "live_viewing": "● your instructor is viewing your screen",
 }

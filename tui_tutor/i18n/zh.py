@@ -150,4 +150,7 @@ WORDS = {
     "help.mouse": "点击像素切换黑白，点击课程打开，点击链接跳转，点击单元格修改",
     "help.tab.key": "tab / shift+tab", "help.tab": "在面板之间移动",
     "help.palette.key": "ctrl+p", "help.palette": "命令面板：按名称查找所有操作",
+
+    # The lab: what the instructor sends, and the board
+    "live_message": "来自老师的消息", "live_viewing": "● 老师正在查看你的屏幕",
 }

@@ -15,12 +15,15 @@ import asyncio
 import os
 import re
 import signal
+import socket
+import sys
 import time
 from typing import TYPE_CHECKING
 
 import asyncssh
 
 from .escape import shown
+from .live_state import LiveLink
 from .session import TutorProcess
 
 if TYPE_CHECKING:
@@ -122,6 +125,25 @@ class LabSession(asyncssh.SSHServerSession):
         self._early = bytearray()  # keys typed before the tutor was started
         self.task: asyncio.Task | None = None
         self._open = True
+        self.live: LiveLink | None = None  # a student's tutor's live state (None: an instructor's board)
+        self.viewers: list = []  # instructors' boards looking over this student's shoulder
+
+    def add_viewer(self, viewer) -> None:
+        self.viewers.append(viewer)
+        if self.live is not None:
+            self.live.send(op="viewing", on=True)
+            self.live.send(op="repaint")
+
+    def remove_viewer(self, viewer) -> None:
+        if viewer in self.viewers:
+            self.viewers.remove(viewer)
+            if not self.viewers and self.live is not None:
+                self.live.send(op="viewing", on=False)
+
+    def _output(self, data: bytes) -> None:
+        self._write(data)
+        for viewer in list(self.viewers):  # read-only: nothing comes back from a viewer to this tutor
+            viewer(data)
 
     # What the client asks for
 
@@ -230,26 +252,40 @@ class LabSession(asyncssh.SSHServerSession):
         owner, lab = self.owner, self.lab
         if self.end_reason is not None:  # the client has gone already
             return
-        argv = [*lab.config.tutor_command, "--data-dir", str(lab.config.data_dir), "--user", owner.name, "--lab"]
         env = lab.tutor_env(self.term, dict(self.chan.get_environment()))
+        if owner.role == "instructor":  # the class board, fed through a socket pair made for it
+            ours, theirs = socket.socketpair()
+            argv = [sys.executable, "-m", "tui_tutor.screens.board"]
+            lab.feed.attach(ours, owner.name)
+        else:
+            self.live = LiveLink()
+            theirs = self.live.tutor_end
+            argv = [*lab.config.tutor_command, "--data-dir", str(lab.config.data_dir), "--user", owner.name, "--lab"]
         try:
-            self.tutor = TutorProcess(argv, env, self.size, self._write, lab.zygote, lab.limits)
+            self.tutor = TutorProcess(argv, env, self.size, self._output, lab.zygote, lab.limits, theirs.fileno())
             await self.tutor.start()
         except OSError as e:
+            theirs.close()
             if lab.closing:  # it was waiting for the zygote when the lab began to stop
                 self._say(SHUTDOWN)
                 return self._exit(1)
             lab.log(f"error user={owner.name} from={owner.addr} could not start the tutor: {e}")
             self._say(NOT_STARTED)
             return self._exit(1)
+        theirs.close()  # the tutor has its own copy
         if self.end_reason is not None:  # the client left, or the lab began to close, while it started
             self.end(self.end_reason)
         self.tutor.write(bytes(self._early))
         if self.tutor.fallback:
             lab.log(f"warning: the zygote could not start a tutor ({self.tutor.fallback}); spawned one instead")
         lab.log(f"start user={owner.name} from={owner.addr} pid={self.tutor.pid} term={env['TERM']} "
-                f"size={self.size[0]}x{self.size[1]} via={'zygote' if self.tutor.forked else 'spawn'}")
-        code = await self.tutor.wait()
+                f"size={self.size[0]}x{self.size[1]} via={'zygote' if self.tutor.forked else 'spawn'}"
+                f"{' board' if self.live is None else ''}")
+        try:
+            code = await self.tutor.wait()
+        finally:
+            if self.live is not None:
+                self.live.close()
         reason = self.end_reason
         if reason is None and code is None:  # it outlived the zygote, which alone could have told
             reason = UNKNOWN

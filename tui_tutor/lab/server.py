@@ -27,6 +27,7 @@ from .channel import LabSession, tutor_env
 from .confine import TutorLimits, make_run_dir
 from .connection import LabConnection
 from .escape import shown
+from .feed import Feed
 from .hostkey import host_fingerprint, load_or_create_host_key
 from .names import AccountError
 from .prefork import Zygote, zygote_target
@@ -95,6 +96,7 @@ class Lab:
         self._server = None
         self._idle_task: asyncio.Task | None = None
         self.zygote: Zygote | None = None
+        self.feed = Feed(self)
         self.closing = False
         self.port = config.port
 
@@ -124,6 +126,7 @@ class Lab:
             login_timeout=c.login_timeout, keepalive_interval=60, keepalive_count_max=3, gss_host=None,
             reuse_address=True, config=None)
         self.port = self._server.get_port()
+        await self.feed.start()
         target = zygote_target(c.tutor_command) if c.zygote else None
         if target is not None:
             env = self.tutor_env(None, {})  # what the tutors get, less the client's terminal and language
@@ -156,6 +159,7 @@ class Lab:
             self._idle_task.cancel()
         sessions = list(self.sessions)
         self.log(f"stopping: {len(sessions)} session(s) to end")
+        await self.feed.close()
         for s in sessions:
             s.end("shutdown", first=signal.SIGTERM, grace=self.config.shutdown_grace)
         tasks = [s.task for s in sessions if s.task is not None]
@@ -181,6 +185,29 @@ class Lab:
             for s in list(self.sessions):
                 if now - s.last_input > limit:
                     s.end("idle")
+
+    # What the instructor's feed asks (see feed)
+
+    def rows(self) -> list[dict]:
+        """Each connected student's live state, by name."""
+        now = time.monotonic()
+        rows = [s.live.row(s.owner.name, s.last_input, now) for s in self.sessions
+                if s.live is not None and s.tutor is not None and s.tutor.running]
+        return sorted(rows, key=lambda r: r["user"])
+
+    def student_session(self, user: str) -> LabSession | None:
+        """The student's most recent session with a running tutor."""
+        found = [s for s in self.sessions if s.live is not None and s.owner.name == user
+                 and s.tutor is not None and s.tutor.running]
+        return max(found, key=lambda s: s.started, default=None)
+
+    def message(self, to: str, text: str, sender: str) -> int:
+        """Sends ``text`` to the student ``to`` (every student if empty); how many tutors it reached."""
+        count = sum(s.live.send(op="message", text=text) for s in self.sessions
+                    if s.live is not None and (not to or s.owner.name == to))
+        self.log(f"message from={shown(sender, 40, spaces=False)} to={shown(to or '*', 40, spaces=False)} "
+                 f"reached={count} text={shown(text, 500)}")
+        return count
 
     # Accounts, slots, failures
 
