@@ -154,7 +154,7 @@ WORDS = {
     "help.palette.key": "ctrl+p", "help.palette": "command palette: every action by name",
 
     # The lab: what the instructor sends, and the board
-    "live_message": "From your instructor", "live_viewing": "● your instructor is viewing your screen",
+    "live_message": "From your instructor", "live_viewing": "● your instructor is viewing",
     "board_title": "tui-tutor: the class", "board_lab_gone": "The lab has stopped: the board shows no more.",
     "board_sent": "Message sent to {count} tutor(s)",
     "board_columns": "Student|Screen|Lesson|Phase, step|Question|Score|Last mistake|On step|Idle|Flag",

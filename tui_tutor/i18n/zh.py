@@ -152,7 +152,7 @@ WORDS = {
     "help.palette.key": "ctrl+p", "help.palette": "命令面板：按名称查找所有操作",
 
     # The lab: what the instructor sends, and the board
-    "live_message": "来自老师的消息", "live_viewing": "● 老师正在查看你的屏幕",
+    "live_message": "来自老师的消息", "live_viewing": "● 老师在看你的屏幕",
     "board_title": "tui-tutor：全班", "board_lab_gone": "实验室已停止：看板不再更新。",
     "board_sent": "消息已发送到 {count} 个导师程序",
     "board_columns": "学生|屏幕|课|阶段、步|题目|得分|最近的错误|本步用时|空闲|标记",
