@@ -103,3 +103,27 @@ async def test_each_tutor_reports_its_phase_and_lab_status_lists_both_students(m
         await tb.rest(timeout=15)
         assert b"Bob, look" not in ta.buffer
     await logged(lab, r"message from=teach to=bob reached=1 text=Bob, look at step 3")
+
+
+def test_lab_report_csv_is_a_gradebook_with_a_column_per_lesson(tmp_path):
+    import csv
+    import io
+
+    from tui_tutor.curriculum.quiz import load_bank
+    from tui_tutor.progress import open_store
+
+    ids = [q.id for q in load_bank("en")[1]]
+    for user, answers in (("amy", [(ids[0], True), (ids[1], False), (ids[1], True)]), ("ben", [(ids[0], False)])):
+        store, _ = open_store(tmp_path, user)
+        for qid, ok in answers:
+            store.record_answer(1, qid, "42", ok, 3.0)
+        store.close()
+    out = subprocess.run([sys.executable, "-m", "tui_tutor", "lab", "report", "--format", "csv", "--data-dir",
+                          str(tmp_path)], capture_output=True, text=True, timeout=30, check=False)
+    assert out.returncode == 0, out.stderr
+    table = list(csv.DictReader(io.StringIO(out.stdout)))
+    lessons = sorted(load_bank("en"))
+    assert [c for c in table[0] if c.startswith("lesson_")] == [f"lesson_{n}" for n in lessons]
+    assert [r["user"] for r in table] == ["amy", "ben"]
+    assert float(table[0]["lesson_1"]) == round(100 * 2 / len(ids), 1)  # two right at their latest answer
+    assert float(table[1]["lesson_1"]) == 0.0 and float(table[0]["lesson_2"]) == 0.0

@@ -87,13 +87,31 @@ def format_text(data: list[dict], lessons: int) -> str:
     return "\n".join(lines)
 
 
+def lesson_columns(data: list[dict]) -> dict[str, dict[str, float]]:
+    """The gradebook's columns, per student: ``lesson_N`` = the percentage (0-100) of lesson N's quiz
+    questions whose latest answer is right, for every lesson with a quiz."""
+    lessons = sorted(_questions())
+    out = {}
+    for s in data:
+        scores = s.get("scores", {})
+        out[s["user"]] = {f"lesson_{n}": _percent(scores.get(str(n)) or scores.get(n)) for n in lessons}
+    return out
+
+
+def _percent(score: dict | None) -> float:
+    if not score or not score.get("total"):
+        return 0.0
+    return round(100 * score["right"] / score["total"], 1)
+
+
 def format_csv(data: list[dict]) -> str:
     buffer = io.StringIO()
+    grades = lesson_columns(data)
     fields = ["user", "lessons_read", "which_lessons", "quiz_right", "quiz_answered", "quiz_total",
-              "quiz_by_lesson", "last_seen", "first_seen"]
+              "quiz_by_lesson", "last_seen", "first_seen", *(f"lesson_{n}" for n in sorted(_questions()))]
     writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows(data))
+    writer.writerows({**row, **grades[row["user"]]} for row in rows(data))
     return buffer.getvalue().rstrip("\n")
 
 
