@@ -103,6 +103,13 @@ async def test_the_instructor_watches_the_class_looks_over_one_shoulder_and_mess
             await tb.expect(b"Stop here", timeout=10)
             await logged(lab, r"message from=teach to=\* reached=2 text=Stop here")
             assert b"instructor is viewing" not in tb.buffer and b"the class" not in tb.buffer
+
+            teach.send(b"t")  # the instructor's own tutor, and back to the board when it quits
+            await teach.expect(b"tui-tutor: backpropagation", timeout=15)
+            teach.send(b"q")
+            await teach.expect(b"the class", timeout=15)
+            assert [r["user"] for r in lab.rows()] == ["alice", "bob"]  # an instructor's tutor is not on the board
+            await logged(lab, r"switch user=teach to=tutor")
         finally:
             teach.send(b"q")
             ta.send(b"q")

@@ -169,4 +169,5 @@ WORDS = {
     "board_view_ended": "Stopped looking at {user}'s screen: {why}",
     "action.write('one')": "Message", "action.write('all')": "Message all", "action.filter": "Filter",
     "action.sort": "Sort",
+    "action.own_tutor": "My tutor",
 }

@@ -167,4 +167,5 @@ WORDS = {
     "board_view_ended": "已停止查看 {user} 的屏幕：{why}",
     "action.write('one')": "发消息", "action.write('all')": "发给所有人", "action.filter": "筛选",
     "action.sort": "排序",
+    "action.own_tutor": "我的导师",
 }

@@ -47,6 +47,7 @@ _ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\
 UNKNOWN = "ended (exit status unknown)"
 _QUIT_CODES = {0, 130, -signal.SIGINT}  # the learner quit (or pressed Ctrl+C before the app took the keys)
 _PASSED_ENV = ("PATH", "TZ")  # of the server's; nothing of the client's but its language and terminal
+OPEN_TUTOR = 75  # the board's exit status for "open my own tutor" (see screens.board)
 MIN_SIZE, MAX_SIZE = (20, 5), (500, 200)  # columns, rows
 MAX_PIXELS = 16384
 
@@ -244,49 +245,61 @@ class LabSession(asyncssh.SSHServerSession):
             self.lab.refused(self.owner, f"lab full ({self.lab.config.max_sessions} sessions)")
             return self._exit(1)
         try:
-            await self._serve()
+            board = self.owner.role == "instructor"
+            while await self._serve(board) == "switch":  # an instructor's own tutor, and back to the board
+                board = not board
         finally:
             self.lab.release_slot(self)
 
-    async def _serve(self) -> None:
+    async def _serve(self, board: bool = False) -> str | None:
+        """Runs the tutor (or an instructor's board) to its end; "switch" when an instructor goes from
+        one to the other."""
         owner, lab = self.owner, self.lab
         if self.end_reason is not None:  # the client has gone already
-            return
+            return None
         env = lab.tutor_env(self.term, dict(self.chan.get_environment()))
-        if owner.role == "instructor":  # the class board, fed through a socket pair made for it
+        argv = [*lab.config.tutor_command, "--data-dir", str(lab.config.data_dir), "--user", owner.name, "--lab"]
+        theirs, self.live = None, None
+        if board:  # the class board, fed through a socket pair made for it
             ours, theirs = socket.socketpair()
-            argv = [sys.executable, "-m", "tui_tutor.screens.board"]
+            argv = [sys.executable, "-m", "tui_tutor.screens.board", "--lab"]
             lab.feed.attach(ours, owner.name)
-        else:
+        elif owner.role != "instructor":  # a student's tutor reports to the board; an instructor's does not
             self.live = LiveLink()
             theirs = self.live.tutor_end
-            argv = [*lab.config.tutor_command, "--data-dir", str(lab.config.data_dir), "--user", owner.name, "--lab"]
         try:
-            self.tutor = TutorProcess(argv, env, self.size, self._output, lab.zygote, lab.limits, theirs.fileno())
+            self.tutor = TutorProcess(argv, env, self.size, self._output, lab.zygote, lab.limits,
+                                      theirs.fileno() if theirs is not None else None)
             await self.tutor.start()
         except OSError as e:
-            theirs.close()
+            if theirs is not None:
+                theirs.close()
             if lab.closing:  # it was waiting for the zygote when the lab began to stop
                 self._say(SHUTDOWN)
                 return self._exit(1)
             lab.log(f"error user={owner.name} from={owner.addr} could not start the tutor: {e}")
             self._say(NOT_STARTED)
             return self._exit(1)
-        theirs.close()  # the tutor has its own copy
+        if theirs is not None:
+            theirs.close()  # the tutor has its own copy
         if self.end_reason is not None:  # the client left, or the lab began to close, while it started
             self.end(self.end_reason)
         self.tutor.write(bytes(self._early))
+        self._early.clear()
         if self.tutor.fallback:
             lab.log(f"warning: the zygote could not start a tutor ({self.tutor.fallback}); spawned one instead")
         lab.log(f"start user={owner.name} from={owner.addr} pid={self.tutor.pid} term={env['TERM']} "
                 f"size={self.size[0]}x{self.size[1]} via={'zygote' if self.tutor.forked else 'spawn'}"
-                f"{' board' if self.live is None else ''}")
+                f"{' board' if board else ''}")
         try:
             code = await self.tutor.wait()
         finally:
             if self.live is not None:
                 self.live.close()
         reason = self.end_reason
+        if reason is None and owner.role == "instructor" and (code == OPEN_TUTOR if board else code in _QUIT_CODES):
+            lab.log(f"switch user={owner.name} to={'tutor' if board else 'board'}")
+            return "switch"
         if reason is None and code is None:  # it outlived the zygote, which alone could have told
             reason = UNKNOWN
         elif reason is None and code in _QUIT_CODES:
@@ -305,3 +318,4 @@ class LabSession(asyncssh.SSHServerSession):
         lab.log(f"end user={owner.name} from={owner.addr} pid={self.tutor.pid} "
                 f"after={duration(time.monotonic() - self.started)} why={reason}")
         self._exit(0 if reason in ("quit", UNKNOWN) else 1)
+        return None

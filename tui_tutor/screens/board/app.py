@@ -24,6 +24,7 @@ from .feed_client import FeedClient
 from .shoulder import look
 
 COLUMNS = ("user", "screen", "lesson", "step", "question", "score", "last_mistake", "since", "idle_s", "stuck")
+OPEN_TUTOR = 75  # the exit status by which the board asks the lab for the instructor's own tutor
 STUCK_WRONG, STUCK_MINUTES = 3, 5  # as the lab decides it (lab.live_state): said on the board
 
 
@@ -50,12 +51,13 @@ class BoardApp(App):
         bind("slash", "filter", key_display="/"),
         bind("s", "sort"),
         bind("L", "toggle_language"),
+        bind("t", "own_tutor"),
     ]
     lang: reactive[str] = reactive("en")
 
-    def __init__(self, feed: FeedClient, lang: str | None = None) -> None:
+    def __init__(self, feed: FeedClient, lang: str | None = None, in_lab: bool = False) -> None:
         super().__init__()
-        self.feed = feed
+        self.feed, self.in_lab = feed, in_lab
         self.lang = lang or detect_language()
         self.rows: list[dict] = []
         self.sort_by, self.filter_text = "user", ""
@@ -153,6 +155,12 @@ class BoardApp(App):
         self.sort_by = COLUMNS[(COLUMNS.index(self.sort_by) + 1) % len(COLUMNS)]
         self._relabel()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.in_lab or action != "own_tutor"  # the lab alone can start the instructor's tutor
+
+    def action_own_tutor(self) -> None:
+        self.exit(return_code=OPEN_TUTOR)  # the lab starts their tutor; quitting it comes back here
+
     def action_toggle_language(self) -> None:
         self.lang = "zh" if self.lang == "en" else "en"
         self._relabel()
@@ -224,6 +232,6 @@ def main() -> int:
         print(f"tui-tutor: error: {e}", file=sys.stderr)
         return 1
     os.environ.pop("TUI_TUTOR_LIVE_FD", None)
-    app = BoardApp(feed)
+    app = BoardApp(feed, in_lab="--lab" in sys.argv[1:])
     app.run()
     return app.return_code or 0
