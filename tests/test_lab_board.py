@@ -81,8 +81,8 @@ async def test_each_tutor_reports_its_phase_and_lab_status_lists_both_students(m
         await tb.expect(b"Step 1 of", timeout=10)
         ta.send(b"4")  # alice jumps to the backward pass; bob steps twice in the forward one
         tb.send(b"nn")
-        await until(lambda: {r["user"]: r["phase"] for r in lab.rows()} == {"alice": "backward", "bob": "forward"}
-                    and {r["user"]: r["step"].split("/")[0] for r in lab.rows()}["bob"] == "3",
+        await until(lambda: {r["user"]: r["phase"] for r in lab.feed.rows()} == {"alice": "backward", "bob": "forward"}
+                    and {r["user"]: r["step"].split("/")[0] for r in lab.feed.rows()}["bob"] == "3",
                     what="both phases on the board's feed")
         rows = await asyncio.to_thread(status_json, lab)
         assert [r["user"] for r in rows] == ["alice", "bob"]
@@ -92,10 +92,10 @@ async def test_each_tutor_reports_its_phase_and_lab_status_lists_both_students(m
         assert rows[1]["step"].startswith("3/")
 
         # A message to everyone reaches both tutors; "English | 中文" shows the learner's language.
-        assert lab.message("", "Break in five minutes | 五分钟后休息", "teach") == 2
+        assert lab.feed.message("", "Break in five minutes | 五分钟后休息", "teach") == 2
         await ta.expect(b"Break in five minutes", timeout=10)
         await tb.expect(b"Break in five minutes", timeout=10)
-        assert lab.message("bob", "Bob, look at step 3", "teach") == 1
+        assert lab.feed.message("bob", "Bob, look at step 3", "teach") == 1
         await tb.expect(b"Bob, look at step 3", timeout=10)
         ta.send(b"q")
         tb.send(b"q")

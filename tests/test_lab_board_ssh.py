@@ -90,10 +90,10 @@ async def test_the_instructor_watches_the_class_looks_over_one_shoulder_and_mess
             await read_until(teach, theirs[-400:])  # the very bytes alice's terminal got
             teach.send(b"l")  # were it passed on, alice's tutor would open the lessons
             await asyncio.sleep(1.0)
-            assert {r["user"]: r["screen"] for r in lab.rows()}["alice"] == "workbench"
+            assert {r["user"]: r["screen"] for r in lab.feed.rows()}["alice"] == "workbench"
             teach.send(b"\x1b")  # back to the board
             await teach.expect(b"the class", timeout=10)
-            assert not lab.student_session("alice").viewers  # and her tutor was told: the mark goes
+            assert not lab.feed.student_session("alice").viewers  # and her tutor was told: the mark goes
             await logged(lab, r"view by=teach of=alice")
 
             teach.send(b"M")
@@ -108,7 +108,7 @@ async def test_the_instructor_watches_the_class_looks_over_one_shoulder_and_mess
             await teach.expect(b"tui-tutor: backpropagation", timeout=15)
             teach.send(b"q")
             await teach.expect(b"the class", timeout=15)
-            assert [r["user"] for r in lab.rows()] == ["alice", "bob"]  # an instructor's tutor is not on the board
+            assert [r["user"] for r in lab.feed.rows()] == ["alice", "bob"]  # an instructor's tutor is not on the board
             await logged(lab, r"switch user=teach to=tutor")
         finally:
             teach.send(b"q")

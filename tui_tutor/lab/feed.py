@@ -29,6 +29,7 @@ import json
 import os
 import socket
 import struct
+import time
 from pathlib import Path
 
 from .escape import shown
@@ -65,6 +66,29 @@ class Feed:
             task.cancel()
         with contextlib.suppress(FileNotFoundError):
             self.path.unlink()
+
+    # What is shown and sent
+
+    def rows(self) -> list[dict]:
+        """Each connected student's live state, by name."""
+        now = time.monotonic()
+        rows = [s.live.row(s.owner.name, s.last_input, now) for s in self.lab.sessions
+                if s.live is not None and s.tutor is not None and s.tutor.running]
+        return sorted(rows, key=lambda r: r["user"])
+
+    def student_session(self, user: str):
+        """The student's most recent session with a running tutor."""
+        found = [s for s in self.lab.sessions if s.live is not None and s.owner.name == user
+                 and s.tutor is not None and s.tutor.running]
+        return max(found, key=lambda s: s.started, default=None)
+
+    def message(self, to: str, text: str, sender: str) -> int:
+        """Sends ``text`` to the student ``to`` (every student if empty); how many tutors it reached."""
+        count = sum(s.live.send(op="message", text=text) for s in self.lab.sessions
+                    if s.live is not None and (not to or s.owner.name == to))
+        self.lab.log(f"message from={shown(sender, 40, spaces=False)} to={shown(to or '*', 40, spaces=False)} "
+                     f"reached={count} text={shown(text, 500)}")
+        return count
 
     def attach(self, sock: socket.socket, who: str) -> None:
         """Serves the feed on ``sock``, the server's end of a board's socket pair."""
@@ -131,7 +155,7 @@ class _Client:
 
     def handle(self, op: str, request: dict) -> None:
         if op == "rows":
-            self.send(op="rows", rows=self.lab.rows())
+            self.send(op="rows", rows=self.lab.feed.rows())
         elif op == "watch" and self.watch is None:
             self.watch = asyncio.get_running_loop().create_task(self._watch())
         elif op == "view":
@@ -143,19 +167,19 @@ class _Client:
             to = str(request.get("to", "") or "")
             if not text:
                 return self.send(op="error", error="an empty message")
-            count = self.lab.message(to, text, self.who)
+            count = self.lab.feed.message(to, text, self.who)
             self.send(op="sent", count=count, to=to)
         else:
             self.send(op="error", error=f"unknown request {shown(op, 20)!r}")
 
     async def _watch(self) -> None:
         while not self.writer.is_closing():
-            self.send(op="rows", rows=self.lab.rows())
+            self.send(op="rows", rows=self.lab.feed.rows())
             await asyncio.sleep(WATCH_EVERY)
 
     def view(self, user: str) -> None:
         self.unview()
-        session = self.lab.student_session(user)
+        session = self.lab.feed.student_session(user)
         if session is None:
             return self.send(op="error", error=f"{shown(user, 40)} is not connected")
         self.viewing = session

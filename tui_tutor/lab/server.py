@@ -186,29 +186,6 @@ class Lab:
                 if now - s.last_input > limit:
                     s.end("idle")
 
-    # What the instructor's feed asks (see feed)
-
-    def rows(self) -> list[dict]:
-        """Each connected student's live state, by name."""
-        now = time.monotonic()
-        rows = [s.live.row(s.owner.name, s.last_input, now) for s in self.sessions
-                if s.live is not None and s.tutor is not None and s.tutor.running]
-        return sorted(rows, key=lambda r: r["user"])
-
-    def student_session(self, user: str) -> LabSession | None:
-        """The student's most recent session with a running tutor."""
-        found = [s for s in self.sessions if s.live is not None and s.owner.name == user
-                 and s.tutor is not None and s.tutor.running]
-        return max(found, key=lambda s: s.started, default=None)
-
-    def message(self, to: str, text: str, sender: str) -> int:
-        """Sends ``text`` to the student ``to`` (every student if empty); how many tutors it reached."""
-        count = sum(s.live.send(op="message", text=text) for s in self.sessions
-                    if s.live is not None and (not to or s.owner.name == to))
-        self.log(f"message from={shown(sender, 40, spaces=False)} to={shown(to or '*', 40, spaces=False)} "
-                 f"reached={count} text={shown(text, 500)}")
-        return count
-
     # Accounts, slots, failures
 
     def reload_accounts(self) -> None:
