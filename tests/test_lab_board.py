@@ -127,3 +127,56 @@ def test_lab_report_csv_is_a_gradebook_with_a_column_per_lesson(tmp_path):
     assert [r["user"] for r in table] == ["amy", "ben"]
     assert float(table[0]["lesson_1"]) == round(100 * 2 / len(ids), 1)  # two right at their latest answer
     assert float(table[1]["lesson_1"]) == 0.0 and float(table[0]["lesson_2"]) == 0.0
+
+
+def test_a_message_in_both_languages_shows_the_learners_half():
+    from tui_tutor.tutor.live import in_language
+
+    assert in_language("Break in five minutes | 五分钟后休息", "zh") == "五分钟后休息"
+    assert in_language("Break in five minutes | 五分钟后休息", "en") == "Break in five minutes"
+    assert in_language("a | b | c", "zh") == "a | b | c" and in_language("just this", "zh") == "just this"
+
+
+def test_the_tutor_sends_its_state_only_when_it_changed_and_at_most_a_few_times_a_second():
+    import socket
+
+    from tui_tutor.tutor.live import MAX_RATE, LiveChannel
+
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    ours.setblocking(False)
+    channel = LiveChannel(theirs)
+    for step in range(50):  # a burst of changes: the first goes, the rest wait for the next look
+        channel.publish({"screen": "workbench", "step": step})
+    channel.publish({"screen": "workbench", "step": 0})
+    packets = []
+    with pytest.raises(BlockingIOError):
+        while True:
+            packets.append(json.loads(ours.recv(4096)))
+    assert packets == [{"screen": "workbench", "step": 0}]
+    time.sleep(1 / MAX_RATE)
+    channel.publish({"screen": "workbench", "step": 49})
+    channel.publish({"screen": "workbench", "step": 49})  # unchanged: not sent again
+    assert json.loads(ours.recv(4096)) == {"screen": "workbench", "step": 49}
+    with pytest.raises(BlockingIOError):
+        ours.recv(4096)
+    channel.close()
+    ours.close()
+
+
+async def test_a_row_is_flagged_stuck_after_three_wrong_answers_or_five_minutes_on_one_step():
+    from tui_tutor.lab.live_state import STUCK_SECONDS, LiveLink
+
+    link = LiveLink()
+    try:
+        link.tutor_end.send(json.dumps({"screen": "quiz", "lesson": 2, "question": "q3", "wrong": 2}).encode())
+        await until(lambda: link.state.get("question") == "q3", 5, "the state read")
+        now = time.monotonic()
+        assert not link.row("amy", now, now)["stuck"]
+        assert link.row("amy", now, now + STUCK_SECONDS + 1)["stuck"]  # five minutes on the same question
+        link.tutor_end.send(json.dumps({"screen": "quiz", "lesson": 2, "question": "q3", "wrong": 3,
+                                        "mistake": "q3: 7"}).encode())
+        await until(lambda: link.state.get("wrong") == 3, 5, "the third wrong answer")
+        row = link.row("amy", time.monotonic())
+        assert row["stuck"] and row["last_mistake"] == "q3: 7" and row["since"] < STUCK_SECONDS
+    finally:
+        link.close()

@@ -274,6 +274,8 @@ class LabSession(asyncssh.SSHServerSession):
         except OSError as e:
             if theirs is not None:
                 theirs.close()
+            if self.live is not None:
+                self.live.close()
             if lab.closing:  # it was waiting for the zygote when the lab began to stop
                 self._say(SHUTDOWN)
                 return self._exit(1)

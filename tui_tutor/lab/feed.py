@@ -36,7 +36,7 @@ from .escape import shown
 
 SOCKET_FILE = "lab.sock"
 MAX_LINE = 8192
-WATCH_EVERY = 0.5
+WATCH_EVERY = 0.4  # with the tutors' looks (0.3 s), the board is less than a second behind
 MAX_BUFFERED = 4 << 20  # a viewer this far behind is stopped, not waited for
 MAX_MESSAGE = 500
 

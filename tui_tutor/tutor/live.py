@@ -7,7 +7,7 @@ question and score, the last mistake. Down come the instructor's messages, and
 "your instructor is viewing your screen" on and off. Nothing else is on it: the
 channel reaches this tutor's own session on the server and nothing more.
 
-``LiveChannel.start(app)`` looks at the app twice a second and sends the state
+``LiveChannel.start(app)`` looks at the app every ``POLL`` seconds and sends the state
 when it changed (at most ``MAX_RATE`` packets a second, each at most
 ``MAX_PACKET`` bytes); a tutor at home has no channel and this does nothing.
 """
@@ -24,7 +24,7 @@ from typing import Any
 
 ENV = "TUI_TUTOR_LIVE_FD"
 MAX_PACKET = 4096
-POLL = 0.5  # seconds between looks at the app
+POLL = 0.3  # seconds between looks at the app
 MAX_RATE = 4  # packets a second, whatever happens
 
 
@@ -47,6 +47,10 @@ class LiveChannel:
         self.mistake = ""
         self.wrong: dict[str, int] = {}  # question id → wrong answers in a row
         self._sent_at = 0.0
+        self.viewing = False  # an instructor is looking at this screen
+        self.answers = 0
+        self._score_key: tuple | None = None
+        self._score_text = ""
         self.on_message: Callable[[str], None] = lambda text: None
         self.on_viewing: Callable[[bool], None] = lambda on: None
         self.on_repaint: Callable[[], None] = lambda: None
@@ -71,6 +75,7 @@ class LiveChannel:
 
     def attempted(self, question_id: str, correct: bool, answer: str, prompt: str = "") -> None:
         """The quiz screen tells each graded answer (for "last mistake" and "wrong 3 times")."""
+        self.answers += 1
         if correct:
             self.wrong[question_id] = 0
         else:
@@ -92,14 +97,21 @@ class LiveChannel:
             with contextlib.suppress(Exception):
                 q = queue[index]
                 state.update(lesson=int(screen.lesson), question=_clip(q.id, 40), wrong=self.wrong.get(q.id, 0))
-                score = app.session.lesson_scores().get(screen.lesson)
-                state["score"] = f"{score.right if score else 0}/{len(queue)}"
+                state["score"] = self._score(app, int(screen.lesson), len(queue))
         elif state["screen"] == "lessons":
             with contextlib.suppress(Exception):
                 state["lesson"] = int(screen.lesson.number)
         state["mistake"] = self.mistake
         state["lang"] = _clip(getattr(app, "lang", ""), 5)
         return state
+
+    def _score(self, app, lesson: int, questions: int) -> str:
+        """Right answers in the lesson, read from the store only when an answer or the lesson changed."""
+        key = (lesson, questions, sum(self.wrong.values()), self.answers)
+        if key != self._score_key:
+            score = app.session.lesson_scores().get(lesson)
+            self._score_key, self._score_text = key, f"{score.right if score else 0}/{questions}"
+        return self._score_text
 
     def publish(self, state: dict) -> None:
         if self.sock is None or state == self.last:
@@ -144,7 +156,7 @@ class LiveChannel:
 
     def start(self, app) -> None:
         """Looks at ``app`` every ``POLL`` seconds and listens for the server: messages become
-        notifications, viewing a mark in the header (the app's ``sub_title``)."""
+        notifications, viewing a mark at the head of the title bar."""
         if self.sock is None:
             return
         import asyncio
@@ -152,7 +164,7 @@ class LiveChannel:
         loop = asyncio.get_running_loop()
         self.on_message = lambda text: app.notify(in_language(text, app.lang), title=app.tr("live_message"),
                                                   timeout=30)
-        self.on_viewing = lambda on: setattr(app, "sub_title", app.tr("live_viewing") if on else "")
+        self.on_viewing = lambda on: self._mark(app, on)
         self.on_repaint = lambda: app.refresh(layout=True)
         loop.add_reader(self.sock.fileno(), self.receive)
 
@@ -161,9 +173,16 @@ class LiveChannel:
                 return
             with contextlib.suppress(Exception):  # the state is for display: never let it break the tutor
                 self.publish(self.state_of(app))
+                if self.viewing and not app.title.startswith(app.tr("live_viewing")):
+                    self._mark(app, True)  # the title was set again (a change of language)
             loop.call_later(POLL, look)
 
         loop.call_later(0.2, look)
+
+    def _mark(self, app, on: bool) -> None:
+        """The mark leads the title bar (screens use the rest of it): students always see it."""
+        self.viewing = on
+        app.title = f"{app.tr('live_viewing')} · {app.tr('title')}" if on else app.tr("title")
 
     def close(self) -> None:
         if self.sock is not None:

@@ -1,4 +1,4 @@
-"""The class board: one row per connected student, updated twice a second.
+"""The class board: one row per connected student, updated within a second.
 
 Enter looks over the selected student's shoulder (``shoulder``); m writes to
 them, M to everyone; / filters the rows (any column), s sorts by the next
