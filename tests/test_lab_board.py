@@ -180,3 +180,15 @@ async def test_a_row_is_flagged_stuck_after_three_wrong_answers_or_five_minutes_
         assert row["stuck"] and row["last_mistake"] == "q3: 7" and row["since"] < STUCK_SECONDS
     finally:
         link.close()
+
+
+async def test_a_data_folder_too_deep_for_a_socket_still_serves_and_says_why(tmp_path):
+    from tui_tutor.lab.server import Lab, LabConfig
+
+    deep = tmp_path / ("x" * 120)
+    lab = Lab(LabConfig(data_dir=deep, port=0, log_to_stderr=False, zygote=False))
+    await lab.start()
+    try:
+        assert lab.port and "warning: no lab.sock (AF_UNIX path too long)" in (deep / "lab.log").read_text()
+    finally:
+        await lab.close()

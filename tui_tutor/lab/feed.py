@@ -55,9 +55,12 @@ class Feed:
         try:
             self._server = await asyncio.start_unix_server(self._serve_socket, path=str(self.path),
                                                            limit=MAX_LINE)
+            os.chmod(self.path, 0o600)
+        except OSError as e:  # e.g. a data folder whose path is too long for a socket: the lab still serves
+            self.lab.log(f"warning: no {SOCKET_FILE} ({e.strerror or e}): `lab status` and `lab board` "
+                         f"cannot reach this lab; instructors logging in over SSH still get the board")
         finally:
             os.umask(old)
-        os.chmod(self.path, 0o600)
 
     async def close(self) -> None:
         if self._server is not None:
