@@ -29,6 +29,11 @@ in at once and stepping as fast as the tutor answers: the worst case. ``--stagge
 spreads the logins S seconds apart, ``--pace S`` has each student read about S s
 (±50 %) before each step, as a class would. ``--no-zygote``: every tutor spawned
 from nothing, as the lab did before it had a zygote.
+
+In the round of 30, an instructor logs in too (a 120x40 pty), filters the class
+board to the first student and looks over their shoulder (Enter) before the steps
+begin, until the round ends: that student's key-to-frame p95 is printed beside the
+others' (target: within 10 %). ``--no-watch`` leaves the instructor out.
 A report, not a test: the exit status is 0 unless the lab itself misbehaved.
 """
 
@@ -175,8 +180,36 @@ def zygote(log: Path) -> tuple[int | None, float]:
     return (int(match.group(1)), float(match.group(2))) if match else (None, 0.0)
 
 
+async def look_over(port: int, key, student: str) -> Client:
+    """The instructor: logs in to the board, filters it to ``student``, looks at their screen."""
+    c = Client("teach", key)
+    c.conn = await asyncssh.connect("127.0.0.1", port, username=c.name, client_keys=[key], known_hosts=None,
+                                    config=None, agent_path=None, password_auth=False, kbdint_auth=False,
+                                    gss_auth=False)
+    c.process = await c.conn.create_process(term_type="xterm-256color", term_size=(120, 40), encoding=None)
+    c.pump = asyncio.get_running_loop().create_task(c._pump())
+
+    async def shown(text: bytes, since: int = 0) -> None:
+        async with asyncio.timeout(60):
+            while text not in c.output[since:]:
+                c.changed.clear()
+                await c.changed.wait()
+
+    await shown(student.encode())  # on the board
+    mark = len(c.output)
+    for keys, wait in ((b"/", 1.0), (student.encode(), 0.5), (b"\r", 1.5), (b"\r", 0)):  # as a person types
+        c.process.stdin.write(keys)
+        await asyncio.sleep(wait)
+    try:
+        await shown(b"your instructor is viewing", mark)
+    except TimeoutError:
+        raise SystemExit(f"lab_sessions: the instructor could not look at {student}'s screen; the board "
+                         f"shows {last_line(c.output)!r}") from None
+    return c
+
+
 async def round_of(port: int, server_pid: int, data: Path, clients: list[Client], stagger: float,
-                   pace: float = 0.0) -> dict:
+                   pace: float = 0.0, instructor_key=None) -> dict:
     gates = [asyncio.Event() for _ in clients]
     steps_gate = asyncio.Event()
     # Flat out, everyone steps together once all have started; at a pace, each goes on alone, as in a class.
@@ -193,6 +226,8 @@ async def round_of(port: int, server_pid: int, data: Path, clients: list[Client]
             if t.done() and t.exception():
                 raise t.exception()
     await asyncio.sleep(0.5)
+    watched_name = clients[0].name
+    watcher = await look_over(port, instructor_key, watched_name) if instructor_key is not None else None
     steps_gate.set()
     await asyncio.gather(*tasks)
     server_cpu = cpu_seconds(server_pid) - server_cpu
@@ -206,7 +241,14 @@ async def round_of(port: int, server_pid: int, data: Path, clients: list[Client]
     zygote_pss = memory(zygote(data / "lab.log")[0])[1]
     await asyncio.gather(*(c.quit() for c in clients), return_exceptions=True)
     latencies = sorted(x for c in clients for x in c.latencies)
-    return {
+    watched = {}
+    if watcher is not None:
+        watcher.process.stdin.write(b"\x1bq")  # back to the board, and out
+        watcher.conn.close()
+        seen = sorted(x for c in clients if c.name == watched_name for x in c.latencies)
+        others = sorted(x for c in clients if c.name != watched_name for x in c.latencies)
+        watched = {"watched": p95(seen), "others": p95(others)}
+    return {**watched,
         "sessions": len(clients),
         "failed": len(failed),
         "memory": (sum(p for _, p in mems) + zygote_pss) / len(mems),
@@ -222,6 +264,10 @@ async def round_of(port: int, server_pid: int, data: Path, clients: list[Client]
         "cpu_step": 1000 * statistics.median(c.cpu_step for c in clients),
         "cpu_server": 1000 * server_cpu / len(clients),
     }
+
+
+def p95(values: list[float]) -> float:
+    return values[round(0.95 * (len(values) - 1))] if values else float("nan")
 
 
 def table(one: dict, many: dict) -> str:
@@ -246,6 +292,11 @@ def table(one: dict, many: dict) -> str:
         target_s = "" if target is None else f"≤ {target:g} {unit}"
         out.append(f"{label:<50}{fmt.format(a) + ' ' + unit:>12}{fmt.format(b) + ' ' + unit:>14}"
                    f"{b / a if a else float('nan'):>7.2f}×{target_s:>12}  {verdict}")
+    if "watched" in many:
+        ratio = many["watched"] / many["others"] if many["others"] else float("nan")
+        out.append(f"key-to-frame (n), p95 of the student the instructor watched: {many['watched']:.0f} ms, "
+                   f"of the others: {many['others']:.0f} ms; ratio {ratio:.2f} (target ≤ 1.10: "
+                   f"{'PASS' if ratio <= 1.10 else 'FAIL'})")
     if one["silent"] or many["silent"]:
         out.append(f"(steps with no repaint seen: {one['silent']} alone, {many['silent']} together)")
     if one["failed"] or many["failed"]:
@@ -259,15 +310,19 @@ def median_of(rounds: list[dict]) -> dict:
             for key in rounds[0]}
 
 
-async def main(sessions: int, stagger: float, pace: float, alone: int, use_zygote: bool) -> int:
+async def main(sessions: int, stagger: float, pace: float, alone: int, use_zygote: bool, watch: bool) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp)
         keys = {f"s{i:02d}": asyncssh.generate_private_key("ssh-ed25519") for i in range(sessions + alone + 1)}
         with Accounts(data).editing() as accounts:
             for name, key in keys.items():
                 accounts.account(name, create=True).add_keys([key.convert_to_public()])
+            instructor_key = asyncssh.generate_private_key("ssh-ed25519")
+            teach = accounts.account("teach", create=True)
+            teach.add_keys([instructor_key.convert_to_public()])
+            teach.role = "instructor"
         argv = [sys.executable, "-m", "tui_tutor", "lab", "serve", "--port", "0", "--data-dir", str(data),
-                "--max-sessions", str(sessions + 2)] + ["--no-zygote"] * (not use_zygote)
+                "--max-sessions", str(sessions + 3)] + ["--no-zygote"] * (not use_zygote)
         server = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,  # noqa: ASYNC220
                                   cwd=ROOT)  # once, before anything is timed
         try:
@@ -282,7 +337,7 @@ async def main(sessions: int, stagger: float, pace: float, alone: int, use_zygot
             how = [f"a login every {stagger:g} s"] * bool(stagger) + [f"a step every ~{pace:g} s"] * bool(pace)
             print(f"{sessions} sessions at once{' (' + ', '.join(how) + ')' if how else ''} …", flush=True)
             many = await round_of(port, server.pid, data, [Client(n, keys[n]) for n in names[alone + 1:]],
-                                  stagger, pace)
+                                  stagger, pace, instructor_key if watch else None)
             print()
             print(table(one, many))
             pid, seconds = zygote(data / "lab.log")
@@ -304,7 +359,9 @@ if __name__ == "__main__":
                         help="seconds a student waits between steps, ±50%% (default 0: as fast as the tutor answers)")
     parser.add_argument("--no-zygote", dest="zygote", action="store_false",
                         help="serve without the zygote: every tutor spawned from nothing")
+    parser.add_argument("--no-watch", dest="watch", action="store_false",
+                        help="no instructor looking over a student's shoulder in the round of many")
     args = parser.parse_args()
     if args.sessions < 1 or args.alone < 1:
         parser.error("--sessions and --alone need 1 or more")
-    sys.exit(asyncio.run(main(args.sessions, args.stagger, args.pace, args.alone, args.zygote)))
+    sys.exit(asyncio.run(main(args.sessions, args.stagger, args.pace, args.alone, args.zygote, args.watch)))

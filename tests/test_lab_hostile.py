@@ -31,7 +31,7 @@ PATHS = pytest.mark.parametrize("zygote", [True, False], ids=["zygote", "spawn"]
 HOSTILE_ENV = {"LD_PRELOAD": "libhostile.so", "PYTHONPATH": "/nonexistent/hostile", "PYTHONSTARTUP": "/nonexistent/hostile/s.py",
                "PYTHONINSPECT": "1", "TUI_TUTOR_DATA_DIR": "/nonexistent/hostile", "HOME": "/nonexistent/hostile", "PATH": "/nonexistent/hostile",
                "LANG": "fr_FR.UTF-8", "LC_TIME": "$(reboot)", "LC_ALL": "de_DE.ISO-8859-1", "BASH_ENV": "/x"}
-ALLOWED = {"PATH", "TZ", "HOME", "TERM", "LANG", "PYTHONUTF8", "COLORTERM"}
+ALLOWED = {"PATH", "TZ", "HOME", "TERM", "LANG", "PYTHONUTF8", "COLORTERM", "TUI_TUTOR_LIVE_FD"}  # the last: set by the lab
 
 
 def environ_of(pid: int) -> dict[str, str]:

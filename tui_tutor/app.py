@@ -20,6 +20,7 @@ from textual.notifications import Notification, Notify
 from textual.reactive import reactive
 
 from .tutor.capabilities import Capabilities
+from .tutor.live import LiveChannel
 from .tutor.session import Session
 from .widgets.keys import bind
 
@@ -95,6 +96,7 @@ class TutorApp(App):
         self.lang = session.lang
         self._save_timer = None
         self._crash_line: str | None = None
+        self.live = LiveChannel.from_environment()  # the lab's channel, if it gave one
         self.loaded = False
         """The first frame is up, so the saved workbench has been restored: saving now cannot
         overwrite the learner's saved state with the default one."""
@@ -102,6 +104,7 @@ class TutorApp(App):
     def on_mount(self) -> None:
         self.title = self.session.tr("title")
         self.session.state.last_screen = self.current_mode
+        self.live.start(self)  # in the lab: the learner's live state to the instructor's board
         if self.session.not_saving:  # the store runs in memory: say why in the learner's language
             self.notify(self.session.tr("not_saving", why=self.session.not_saving), severity="warning", timeout=10)
         elif self.session.warning:  # already a whole sentence (e.g. a damaged file kept aside)

@@ -271,4 +271,22 @@ WORDS = {
     "help.rating.key": "review",
     "help.rating": "each answer rates its skill: wrong → Again, right after a hint → Hard, right → Good, "
                    "right within 20 s → Easy; reviews are fresh numbers",
+
+    # The lab: what the instructor sends, and the board
+    "live_message": "From your instructor", "live_viewing": "● your instructor is viewing",
+    "board_title": "tui-tutor: the class", "board_lab_gone": "The lab has stopped: the board shows no more.",
+    "board_sent": "Message sent to {count} tutor(s)",
+    "board_columns": "Student|Screen|Lesson|Phase, step|Question|Score|Last mistake|On step|Idle|Flag",
+    "board_rule": "Stuck: the same question wrong {wrong} times, or {minutes} minutes on one step · "
+                  "Enter: look at their screen (read-only) · Esc: back",
+    "board_stuck": "stuck",
+    "board_summary": "{students} student(s), {stuck} stuck · phases: {phases} · lessons: {lessons}",
+    "board_to_one": "Message to {user} (\"English | 中文\" reaches each in their language); Enter sends",
+    "board_to_all": "Message to everyone (\"English | 中文\" reaches each in their language); Enter sends",
+    "board_filter": "Show only rows containing… (empty: all); Enter",
+    "board_too_small": "{user}'s terminal is {cols}x{rows}, this one {have_cols}x{have_rows}: make it larger to look",
+    "board_view_ended": "Stopped looking at {user}'s screen: {why}",
+    "action.write('one')": "Message", "action.write('all')": "Message all", "action.filter": "Filter",
+    "action.sort": "Sort",
+    "action.own_tutor": "My tutor",
 }

@@ -266,4 +266,22 @@ WORDS = {
     "help.mastery": "已掌握：这一课教的每项技能最近一次都答对，且按 FSRS 估计记住的概率至少 90 %；没有技能的课：每道题最近一次都答对",
     "help.rating.key": "复习",
     "help.rating": "每次作答给技能评分：答错 → 重来，看了提示后答对 → 困难，答对 → 良好，20 秒内答对 → 简单；复习题每次都是新数字",
+
+    # The lab: what the instructor sends, and the board
+    "live_message": "来自老师的消息", "live_viewing": "● 老师在看你的屏幕",
+    "board_title": "tui-tutor：全班", "board_lab_gone": "实验室已停止：看板不再更新。",
+    "board_sent": "消息已发送到 {count} 个导师程序",
+    "board_columns": "学生|屏幕|课|阶段、步|题目|得分|最近的错误|本步用时|空闲|标记",
+    "board_rule": "卡住：同一题错 {wrong} 次，或在一步上停留 {minutes} 分钟 · "
+                  "Enter：查看其屏幕（只读）· Esc：返回",
+    "board_stuck": "卡住",
+    "board_summary": "{students} 名学生，{stuck} 名卡住 · 阶段：{phases} · 课：{lessons}",
+    "board_to_one": "发给 {user} 的消息（“English | 中文”按各自的语言显示）；Enter 发送",
+    "board_to_all": "发给所有人的消息（“English | 中文”按各自的语言显示）；Enter 发送",
+    "board_filter": "只显示包含……的行（空：全部）；Enter",
+    "board_too_small": "{user} 的终端为 {cols}x{rows}，这里为 {have_cols}x{have_rows}：请放大后再查看",
+    "board_view_ended": "已停止查看 {user} 的屏幕：{why}",
+    "action.write('one')": "发消息", "action.write('all')": "发给所有人", "action.filter": "筛选",
+    "action.sort": "排序",
+    "action.own_tutor": "我的导师",
 }

@@ -134,6 +134,7 @@ class Account:
     keys: list[str] = field(default_factory=list)  # OpenSSH public key lines
     password: str | None = None  # scrypt hash
     added: str = ""
+    role: str = "student"  # or "instructor": logs in to the class board (anything else read is a student)
 
     def public_keys(self) -> list[asyncssh.SSHKey]:
         out = []
@@ -184,7 +185,8 @@ class Accounts:
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
             users = data["users"]
-            return {name: Account(name, list(u.get("keys", [])), u.get("password"), u.get("added", ""))
+            return {name: Account(name, list(u.get("keys", [])), u.get("password"), u.get("added", ""),
+                                  "instructor" if u.get("role") == "instructor" else "student")
                     for name, u in users.items() if is_valid_name(name)}
         except OSError as e:
             raise AccountError(f"cannot read {self.path}: {e.strerror or e}") from None
@@ -220,7 +222,8 @@ class Accounts:
             os.close(lock)
 
     def _write(self) -> None:
-        data = {"format": 1, "users": {name: {"keys": a.keys, "password": a.password, "added": a.added}
+        data = {"format": 1, "users": {name: {"keys": a.keys, "password": a.password, "added": a.added,
+                                              **({"role": a.role} if a.role != "student" else {})}
                                        for name, a in sorted(self.users.items())}}
         fd, tmp = tempfile.mkstemp(prefix=".lab-accounts-", dir=self.path.parent)
         try:

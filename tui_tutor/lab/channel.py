@@ -15,12 +15,15 @@ import asyncio
 import os
 import re
 import signal
+import socket
+import sys
 import time
 from typing import TYPE_CHECKING
 
 import asyncssh
 
 from .escape import shown
+from .live_state import LiveLink
 from .session import TutorProcess
 
 if TYPE_CHECKING:
@@ -44,6 +47,7 @@ _ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\
 UNKNOWN = "ended (exit status unknown)"
 _QUIT_CODES = {0, 130, -signal.SIGINT}  # the learner quit (or pressed Ctrl+C before the app took the keys)
 _PASSED_ENV = ("PATH", "TZ")  # of the server's; nothing of the client's but its language and terminal
+OPEN_TUTOR = 75  # the board's exit status for "open my own tutor" (see screens.board)
 MIN_SIZE, MAX_SIZE = (20, 5), (500, 200)  # columns, rows
 MAX_PIXELS = 16384
 
@@ -122,6 +126,25 @@ class LabSession(asyncssh.SSHServerSession):
         self._early = bytearray()  # keys typed before the tutor was started
         self.task: asyncio.Task | None = None
         self._open = True
+        self.live: LiveLink | None = None  # a student's tutor's live state (None: an instructor's board)
+        self.viewers: list = []  # instructors' boards looking over this student's shoulder
+
+    def add_viewer(self, viewer) -> None:
+        self.viewers.append(viewer)
+        if self.live is not None:
+            self.live.send(op="viewing", on=True)
+            self.live.send(op="repaint")
+
+    def remove_viewer(self, viewer) -> None:
+        if viewer in self.viewers:
+            self.viewers.remove(viewer)
+            if not self.viewers and self.live is not None:
+                self.live.send(op="viewing", on=False)
+
+    def _output(self, data: bytes) -> None:
+        self._write(data)
+        for viewer in list(self.viewers):  # read-only: nothing comes back from a viewer to this tutor
+            viewer(data)
 
     # What the client asks for
 
@@ -222,35 +245,63 @@ class LabSession(asyncssh.SSHServerSession):
             self.lab.refused(self.owner, f"lab full ({self.lab.config.max_sessions} sessions)")
             return self._exit(1)
         try:
-            await self._serve()
+            board = self.owner.role == "instructor"
+            while await self._serve(board) == "switch":  # an instructor's own tutor, and back to the board
+                board = not board
         finally:
             self.lab.release_slot(self)
 
-    async def _serve(self) -> None:
+    async def _serve(self, board: bool = False) -> str | None:
+        """Runs the tutor (or an instructor's board) to its end; "switch" when an instructor goes from
+        one to the other."""
         owner, lab = self.owner, self.lab
         if self.end_reason is not None:  # the client has gone already
-            return
-        argv = [*lab.config.tutor_command, "--data-dir", str(lab.config.data_dir), "--user", owner.name, "--lab"]
+            return None
         env = lab.tutor_env(self.term, dict(self.chan.get_environment()))
+        argv = [*lab.config.tutor_command, "--data-dir", str(lab.config.data_dir), "--user", owner.name, "--lab"]
+        theirs, self.live = None, None
+        if board:  # the class board, fed through a socket pair made for it
+            ours, theirs = socket.socketpair()
+            argv = [sys.executable, "-m", "tui_tutor.screens.board", "--lab"]
+            lab.feed.attach(ours, owner.name)
+        elif owner.role != "instructor":  # a student's tutor reports to the board; an instructor's does not
+            self.live = LiveLink()
+            theirs = self.live.tutor_end
         try:
-            self.tutor = TutorProcess(argv, env, self.size, self._write, lab.zygote, lab.limits)
+            self.tutor = TutorProcess(argv, env, self.size, self._output, lab.zygote, lab.limits,
+                                      theirs.fileno() if theirs is not None else None)
             await self.tutor.start()
         except OSError as e:
+            if theirs is not None:
+                theirs.close()
+            if self.live is not None:
+                self.live.close()
             if lab.closing:  # it was waiting for the zygote when the lab began to stop
                 self._say(SHUTDOWN)
                 return self._exit(1)
             lab.log(f"error user={owner.name} from={owner.addr} could not start the tutor: {e}")
             self._say(NOT_STARTED)
             return self._exit(1)
+        if theirs is not None:
+            theirs.close()  # the tutor has its own copy
         if self.end_reason is not None:  # the client left, or the lab began to close, while it started
             self.end(self.end_reason)
         self.tutor.write(bytes(self._early))
+        self._early.clear()
         if self.tutor.fallback:
             lab.log(f"warning: the zygote could not start a tutor ({self.tutor.fallback}); spawned one instead")
         lab.log(f"start user={owner.name} from={owner.addr} pid={self.tutor.pid} term={env['TERM']} "
-                f"size={self.size[0]}x{self.size[1]} via={'zygote' if self.tutor.forked else 'spawn'}")
-        code = await self.tutor.wait()
+                f"size={self.size[0]}x{self.size[1]} via={'zygote' if self.tutor.forked else 'spawn'}"
+                f"{' board' if board else ''}")
+        try:
+            code = await self.tutor.wait()
+        finally:
+            if self.live is not None:
+                self.live.close()
         reason = self.end_reason
+        if reason is None and owner.role == "instructor" and (code == OPEN_TUTOR if board else code in _QUIT_CODES):
+            lab.log(f"switch user={owner.name} to={'tutor' if board else 'board'}")
+            return "switch"
         if reason is None and code is None:  # it outlived the zygote, which alone could have told
             reason = UNKNOWN
         elif reason is None and code in _QUIT_CODES:
@@ -269,3 +320,4 @@ class LabSession(asyncssh.SSHServerSession):
         lab.log(f"end user={owner.name} from={owner.addr} pid={self.tutor.pid} "
                 f"after={duration(time.monotonic() - self.started)} why={reason}")
         self._exit(0 if reason in ("quit", UNKNOWN) else 1)
+        return None

@@ -101,6 +101,8 @@ def add_lab_parser(subparsers) -> argparse.ArgumentParser:
     q.add_argument("--key", action="append", default=[], metavar="FILE", help="a public key file (repeatable)")
     q.add_argument("--password", action="store_true",
                    help="set a password (asked twice; read from standard input when it is not a terminal)")
+    q.add_argument("--instructor", action="store_true",
+                   help="an instructor: logs in to the class board (`lab board`) instead of a tutor")
     _data_dir_option(q)
     q = users.add_parser("list", help="list the students")
     _data_dir_option(q)
@@ -116,6 +118,12 @@ def add_lab_parser(subparsers) -> argparse.ArgumentParser:
     p = sub.add_parser("report", help="each student's lessons read, quiz scores and last visit")
     _data_dir_option(p)
     p.add_argument("--format", choices=("text", "csv", "json"), default="text")
+
+    p = sub.add_parser("status", help="what each connected student is doing now (from the running lab)")
+    _data_dir_option(p)
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p = sub.add_parser("board", help="the class board, live, on this terminal (from the running lab)")
+    _data_dir_option(p)
 
     p = sub.add_parser("web", help="serve the tutor in a browser (textual-serve; no login of its own)",
                        description="Serves the tutor in a browser through textual-serve. It has no login: "
@@ -180,6 +188,8 @@ def run_lab(args) -> int:
             from .report import run_report
 
             return run_report(_data_dir(args), args.format)
+        if args.lab_command in ("status", "board"):
+            return _live(args)
         if args.lab_command == "web":
             from .web import run_web
 
@@ -229,6 +239,28 @@ def _serve(args) -> int:
         return 1
 
 
+def _live(args) -> int:
+    from .status import FeedError, connect_feed, run_status
+
+    try:
+        if args.lab_command == "status":
+            return run_status(_data_dir(args), args.format)
+        sock = connect_feed(_data_dir(args))
+    except FeedError as e:
+        print(f"tui-tutor: error: {e}", file=sys.stderr)
+        return 1
+    import os
+    import subprocess
+
+    # The board is a Textual app: run in its own process (the lab's commands never load Textual),
+    # given the connection to the lab as the SSH instructor's board is given it.
+    sock.settimeout(None)
+    env = {**os.environ, "TUI_TUTOR_LIVE_FD": str(sock.fileno())}
+    with sock:
+        return subprocess.run([sys.executable, "-m", "tui_tutor.screens.board"], env=env, check=False,
+                              pass_fds=(sock.fileno(),)).returncode
+
+
 def _read_password() -> str:
     from .names import AccountError
 
@@ -255,7 +287,7 @@ def _user(args) -> int:
             keys = account.public_keys()
             prints = ", ".join(fingerprint(k) for k in keys)
             print(f"{name}\t{len(keys)} key{'s' if len(keys) != 1 else ''}{' (' + prints + ')' if keys else ''}"
-                  f"\t{'password' if account.password else 'no password'}")
+                  f"\t{'password' if account.password else 'no password'}\t{account.role}")
         return 0
     if args.user_command == "remove":
         with accounts.editing():
@@ -266,7 +298,7 @@ def _user(args) -> int:
         name = validate_name(args.name)
         if name.startswith(GUEST_PREFIX):
             raise AccountError(f"names starting with {GUEST_PREFIX} are kept for --guest logins")
-        if not args.key and not args.password:
+        if not args.key and not args.password and not (args.instructor and name in accounts.users):
             raise AccountError("give --key FILE or --password: a student with neither could never log in")
         keys = [k for path in args.key for k in read_key_file(path)]  # all read before anything is changed
         password = hash_password(_read_password()) if args.password else None
@@ -275,8 +307,10 @@ def _user(args) -> int:
             new = account.add_keys(keys)
             if password:
                 account.password = password
+            if args.instructor:
+                account.role = "instructor"
         print(f"{name}: {new} new key{'s' if new != 1 else ''}, {len(account.keys)} in all"
-              f"{', password set' if password else ''}")
+              f"{', password set' if password else ''}{', instructor' if args.instructor else ''}")
         return 0
     if args.user_command == "import":
         found = keys_to_import(args.path)

@@ -38,6 +38,7 @@ class LabConnection(asyncssh.SSHServer):
         self.user: str | None = None  # the SSH user name
         self.name: str | None = None  # whose progress: the account, or guest-NAME
         self.method = ""
+        self.role = "student"  # or "instructor" (from the class list): the board instead of a tutor
         self.key_fp = ""
         self.offered: list[str] = []  # fingerprints of keys that did not match
         self.problem = ""  # why the last attempt failed
@@ -104,7 +105,10 @@ class LabConnection(asyncssh.SSHServer):
         self.authed, self.since = True, time.monotonic()
         if self.name is None:  # cannot happen: every way in sets it
             self.name = self.user
-        self.lab.log(f"login user={self.name} from={self.addr} key={self.key_fp or '-'} method={self.method}")
+        account = self.lab.accounts.users.get(self.name) if self.method != "guest" else None
+        self.role = account.role if account is not None else "student"
+        self.lab.log(f"login user={self.name} from={self.addr} key={self.key_fp or '-'} method={self.method}"
+                     f"{' role=instructor' if self.role == 'instructor' else ''}")
 
     def public_key_auth_supported(self) -> bool:
         return True

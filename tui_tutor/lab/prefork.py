@@ -88,8 +88,9 @@ class Zygote:
         self._loop.add_reader(ours, self._readable)
 
     async def spawn(self, target: tuple[str, str, list[str]], env: Mapping[str, str], cwd: str, slave: int,
-                    watcher: Watcher, limits: TutorLimits | None = None) -> int:
-        """Asks for a tutor on the pty ``slave``; its pid. Raises ZygoteError if the zygote cannot."""
+                    watcher: Watcher, limits: TutorLimits | None = None, live_fd: int | None = None) -> int:
+        """Asks for a tutor on the pty ``slave`` (and ``live_fd``, its live-state channel, if given);
+        its pid. Raises ZygoteError if the zygote cannot."""
         if not self.alive:
             raise ZygoteError("the zygote is not running")
         kind, name, args = target
@@ -99,7 +100,8 @@ class Zygote:
         future = self._loop.create_future()
         self._pending[request["id"]] = (future, watcher)
         try:
-            socket.send_fds(self._sock, [json.dumps(request).encode()], [slave])
+            fds = [slave] if live_fd is None else [slave, live_fd]
+            socket.send_fds(self._sock, [json.dumps(request).encode()], fds)
             return await asyncio.wait_for(asyncio.shield(future), self.start_timeout)
         except (TimeoutError, OSError) as e:
             if not future.done():

@@ -138,16 +138,35 @@ def _aligned(table: list[tuple[str, ...]]) -> list[str]:
     return lines
 
 
+def lesson_columns(data: list[dict]) -> dict[str, dict[str, float]]:
+    """The gradebook's columns, per student: ``lesson_N`` = the percentage (0-100) of lesson N's quiz
+    questions whose latest answer is right, for every lesson with a quiz."""
+    lessons = sorted(_questions())
+    out = {}
+    for s in data:
+        scores = s.get("scores", {})
+        out[s["user"]] = {f"lesson_{n}": _percent(scores.get(str(n)) or scores.get(n)) for n in lessons}
+    return out
+
+
+def _percent(score: dict | None) -> float:
+    if not score or not score.get("total"):
+        return 0.0
+    return round(100 * score["right"] / score["total"], 1)
+
+
 def format_csv(data: list[dict]) -> str:
     """A row a student; a column a skill with its predicted recall (0 to 1; empty if never tried)."""
     from ..curriculum.skills import SKILLS
 
     buffer = io.StringIO()
+    grades = lesson_columns(data)
     fields = ["user", "lessons_read", "which_lessons", "quiz_right", "quiz_answered", "quiz_total",
-              "quiz_by_lesson", "last_seen", "first_seen", "top_mistake"] + [f"skill:{k}" for k in SKILLS]
+              "quiz_by_lesson", "last_seen", "first_seen", *(f"lesson_{n}" for n in sorted(_questions())),
+              "top_mistake", *(f"skill:{k}" for k in SKILLS)]
     writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n", extrasaction="ignore")
     writer.writeheader()
-    writer.writerows(rows(data))
+    writer.writerows({**row, **grades[row["user"]]} for row in rows(data))
     return buffer.getvalue().rstrip("\n")
 
 

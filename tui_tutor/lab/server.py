@@ -27,6 +27,7 @@ from .channel import LabSession, tutor_env
 from .confine import TutorLimits, make_run_dir
 from .connection import LabConnection
 from .escape import shown
+from .feed import Feed
 from .hostkey import host_fingerprint, load_or_create_host_key
 from .names import AccountError
 from .prefork import Zygote, zygote_target
@@ -95,6 +96,7 @@ class Lab:
         self._server = None
         self._idle_task: asyncio.Task | None = None
         self.zygote: Zygote | None = None
+        self.feed = Feed(self)
         self.closing = False
         self.port = config.port
 
@@ -124,6 +126,7 @@ class Lab:
             login_timeout=c.login_timeout, keepalive_interval=60, keepalive_count_max=3, gss_host=None,
             reuse_address=True, config=None)
         self.port = self._server.get_port()
+        await self.feed.start()
         target = zygote_target(c.tutor_command) if c.zygote else None
         if target is not None:
             env = self.tutor_env(None, {})  # what the tutors get, less the client's terminal and language
@@ -156,6 +159,7 @@ class Lab:
             self._idle_task.cancel()
         sessions = list(self.sessions)
         self.log(f"stopping: {len(sessions)} session(s) to end")
+        await self.feed.close()
         for s in sessions:
             s.end("shutdown", first=signal.SIGTERM, grace=self.config.shutdown_grace)
         tasks = [s.task for s in sessions if s.task is not None]

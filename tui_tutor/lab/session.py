@@ -35,6 +35,7 @@ import sys
 import termios
 from collections.abc import Callable, Mapping, Sequence
 
+from ..tutor.live import ENV as LIVE_ENV
 from .confine import LAUNCHER, PACKAGE_ROOT, TutorLimits, home
 from .prefork import Zygote, ZygoteError, zygote_target
 
@@ -53,8 +54,9 @@ class TutorProcess:
 
     def __init__(self, argv: Sequence[str], env: Mapping[str, str], size: tuple[int, int, int, int],
                  on_output: Callable[[bytes], None], zygote: Zygote | None = None,
-                 limits: TutorLimits | None = None) -> None:
+                 limits: TutorLimits | None = None, live_fd: int | None = None) -> None:
         self.argv, self.env, self.size = list(argv), dict(env), size
+        self.live_fd = live_fd  # the tutor's end of its live-state channel (see live_state), passed to it
         self.zygote = zygote
         self.limits = limits or TutorLimits()
         self.forked = False  # by the zygote (else spawned)
@@ -90,7 +92,8 @@ class TutorProcess:
         master, slave = os.openpty()
         try:
             set_window_size(slave, *self.size)
-            self.pid = await self.zygote.spawn(target, self.env, home(self.env), slave, self, self.limits)
+            self.pid = await self.zygote.spawn(target, self.env, home(self.env), slave, self, self.limits,
+                                               self.live_fd)
         except BaseException:
             os.close(master)
             raise
@@ -114,9 +117,13 @@ class TutorProcess:
             target = zygote_target(self.argv) or ("exec", self.argv[0], self.argv[1:])
             launcher = [sys.executable, "-I", "-X", "utf8", "-c", LAUNCHER, str(self.limits.memory),
                         str(self.limits.file_size), PACKAGE_ROOT, target[0], target[1], *target[2]]
+            env = dict(self.env)
+            if self.live_fd is not None:
+                env[LIVE_ENV] = str(self.live_fd)
             self._popen = subprocess.Popen(
-                launcher, stdin=slave, stdout=slave, stderr=slave,
-                env=self.env, close_fds=True, start_new_session=True, cwd=home(self.env))
+                launcher, stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True,
+                pass_fds=() if self.live_fd is None else (self.live_fd,), start_new_session=True,
+                cwd=home(self.env))
         except BaseException:
             os.close(master)
             raise

@@ -10,7 +10,8 @@ Run by the lab server in isolated mode (``python -I -c ZYGOTE_BOOT ROOT FD
 
   server → zygote  {"op": "spawn", "id": N, "run": ["module"|"path", NAME], "argv": [...],
                     "env": {...}, "cwd": DIR, "limits": [AS, FSIZE]}   with the pty's slave side as
-                   an SCM_RIGHTS fd
+                   an SCM_RIGHTS fd, and the tutor's end of its live-state channel as a second
+                   one (the child finds it in TUI_TUTOR_LIVE_FD; see lab.live_state)
                    {"op": "signal", "pid": P, "sig": S}   signal P's process group
   zygote → server  {"op": "ready", "pid": P, "seconds": T}   once loaded
                    {"op": "started", "id": N, "pid": P}  or  {"op": "failed", "id": N, "error": "..."}
@@ -141,7 +142,7 @@ class Zygote:
     def handle(self) -> bool:
         """One message from the server; False when the server has gone."""
         try:
-            data, fds, _flags, _addr = socket.recv_fds(self.sock, _MAX_MESSAGE, 1)
+            data, fds, _flags, _addr = socket.recv_fds(self.sock, _MAX_MESSAGE, 2)
         except (BlockingIOError, InterruptedError):
             return True
         except OSError:
@@ -151,8 +152,8 @@ class Zygote:
         try:
             message = json.loads(data)
             if message["op"] == "spawn":
-                if len(fds) != 1:
-                    raise ValueError("a spawn needs the pty as one fd")
+                if len(fds) not in (1, 2):
+                    raise ValueError("a spawn needs the pty as one fd (and at most a live channel)")
                 self.spawn(message, fds)
             elif message["op"] == "signal":
                 self.signal(int(message["pid"]), int(message["sig"]))
@@ -161,7 +162,7 @@ class Zygote:
             if isinstance(message := _safe_json(data), dict) and "id" in message:
                 self.send(op="failed", id=message["id"], error=f"bad message ({e})")
         finally:
-            for fd in fds:  # the pty's slave side: the child has its own copy now
+            for fd in fds:  # the pty's slave side (and live channel): the child has its own copies now
                 os.close(fd)
         return True
 
@@ -179,7 +180,8 @@ class Zygote:
             self.send(op="failed", id=ident, error=str(e))
             return
         if pid == 0:  # the session: never returns
-            run_child(kind, name, argv, env, cwd, fds[0], close=(self.sock, self.wake_r, self.wake_w), limits=limits)
+            run_child(kind, name, argv, env, cwd, fds[0], close=(self.sock, self.wake_r, self.wake_w), limits=limits,
+                      live=fds[1] if len(fds) > 1 else None)
         self.children.add(pid)
         self.send(op="started", id=ident, pid=pid)
 

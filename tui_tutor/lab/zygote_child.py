@@ -34,7 +34,8 @@ _PR_SET_NAME = 15
 
 
 def run_child(kind: str, name: str, argv: list[str], env: dict[str, str], cwd: str, slave: int,
-              close: tuple[socket.socket | int, ...], limits: TutorLimits | None = None) -> NoReturn:
+              close: tuple[socket.socket | int, ...], limits: TutorLimits | None = None,
+              live: int | None = None) -> NoReturn:
     code = 1
     try:
         if limits is not None:
@@ -43,6 +44,8 @@ def run_child(kind: str, name: str, argv: list[str], env: dict[str, str], cwd: s
         process_name(f"tutor {user}".strip().encode())
         _become_session(slave, close)
         _set_environment(env, cwd)
+        if live is not None:  # the live-state channel, as the spawn path passes it: its number in the environment
+            os.environ["TUI_TUTOR_LIVE_FD"] = str(live)
         code = _run(kind, name, argv)
     except SystemExit as e:
         code = _exit_code(e.code)

@@ -213,6 +213,7 @@ class QuizScreen(Screen):
             event.input.select_all()  # what is typed next replaces the refused entry
             return
         self.answered = True
+        self.app.live.attempted(q.id, feedback.correct, event.value)
         self._say("")
         feedback_widget = self.query_one("#feedback", Static)
         feedback_widget.update(feedback_content(feedback, self.app.tr))
