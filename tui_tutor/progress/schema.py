@@ -118,9 +118,16 @@ def _tables(conn: sqlite3.Connection) -> dict[str, frozenset[str]]:
 
 
 def check_foreign(conn: sqlite3.Connection) -> None:
-    """Before migrating: a file with tables but no schema version is another program's, not ours to change."""
-    if conn.execute("PRAGMA user_version").fetchone()[0] == 0:
-        tables = _tables(conn)
+    """Before migrating: a file with tables but no schema version is another program's, not ours to change.
+    The version and the tables are read in one read transaction: another tutor may be creating the file's
+    tables right now, and must be seen either not at all or with its version."""
+    conn.execute("BEGIN")
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = _tables(conn) if version == 0 else {}
+    finally:
+        conn.execute("COMMIT")
+    if version == 0:
         if tables:
             shown = ", ".join(list(tables)[:5]) + (", …" if len(tables) > 5 else "")
             raise Corrupt(f"not a tui-tutor progress database: it holds other tables ({shown})")
