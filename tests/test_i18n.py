@@ -186,3 +186,17 @@ async def test_the_help_names_the_keys_by_their_action_in_the_learners_language(
         table = app.screen.query_one(DataTable)
         rows = {str(table.get_row_at(k)[0]): str(table.get_row_at(k)[1]) for k in range(table.row_count)}
         assert rows["3"] == "Jump to Output-layer δ" and rows["L"] == "中文/English"
+
+
+def test_no_id_is_written_twice_in_a_language():
+    """A dict literal keeps the last of two equal keys without a word: merges must not leave one behind."""
+    import ast
+    from pathlib import Path
+
+    import tui_tutor.i18n as package
+
+    for name in ("en.py", "zh.py"):
+        tree = ast.parse((Path(package.__file__).parent / name).read_text(encoding="utf-8"))
+        keys = [k.value for node in ast.walk(tree) if isinstance(node, ast.Dict)
+                for k in node.keys if isinstance(k, ast.Constant)]
+        assert sorted({k for k in keys if keys.count(k) > 1}) == [], name

@@ -30,7 +30,6 @@ WORDS = {
     "applied": "Update applied: C {before} → {after}", "undone": "Undone: the parameters before the last change",
     "graph_positive": "w > 0", "graph_negative": "w < 0 (dotted)", "graph_heavy": "|w| ≥ 1",
     "graph_forward": "computed forward", "graph_back": "δ flows back", "graph_bundle": "12 weights in one line",
-    "applied": "Update applied: C {before} → {after}", "undone": "Update undone",
     "nothing_to_undo": "No update to undo", "history_keys": "a: apply update · u: undo",
     "reset": "Initial parameters again (u undoes it)", "randomised": "Random parameters, seed {seed}",
     "no_images": "The 2-2-2 network has no images: press m for the book's network",

@@ -30,7 +30,6 @@ WORDS = {
     "applied": "已更新参数：C {before} → {after}", "undone": "已撤销：恢复到上一次更改之前的参数",
     "graph_positive": "w > 0", "graph_negative": "w < 0（虚线）", "graph_heavy": "|w| ≥ 1",
     "graph_forward": "正向传播", "graph_back": "δ 反向流回", "graph_bundle": "一条线代表 12 个权重",
-    "applied": "已更新参数：C {before} → {after}", "undone": "已撤销更新",
     "nothing_to_undo": "没有可撤销的更新", "history_keys": "a：执行更新 · u：撤销",
     "reset": "已恢复初始参数（按 u 可撤销）", "randomised": "随机参数，种子 {seed}",
     "no_images": "2-2-2 网络没有图像：按 m 切换到书中的网络",
