@@ -156,12 +156,15 @@ def _data_dir(args, make: bool = False) -> Path:
     from .names import AccountError
 
     folder = data_dir(getattr(args, "data_dir", None))
-    for place in (folder, *folder.parents):
-        if place.exists():
-            if not place.is_dir():
-                what = "is a file" if place == folder else f"is inside {place}, which is a file"
-                raise AccountError(f"the data folder {folder} {what}, not a folder")
-            break
+    try:
+        for place in (folder, *folder.parents):
+            if place.exists():
+                if not place.is_dir():
+                    what = "is a file" if place == folder else f"is inside {place}, which is a file"
+                    raise AccountError(f"the data folder {folder} {what}, not a folder")
+                break
+    except PermissionError:  # the lab's folder is its user's alone (0700)
+        raise AccountError(f"the data folder {folder} cannot be reached: permission denied") from None
     if make:
         try:
             make_private_folder(folder)
