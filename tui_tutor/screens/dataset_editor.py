@@ -96,8 +96,10 @@ class DataSetEditorScreen(Screen):
             self.selected = len(s) - 1 if len(s) else None
         grid = self.query_one("#ds-draw", PixelGrid)
         pixels = s.images[self.selected] if self.selected is not None else None
-        if grid.shape != (s.rows, s.cols) or pixels is not None:
+        if grid.shape != (s.rows, s.cols):
             grid.set_shape(s.rows, s.cols, pixels)
+        else:  # the same grid: repaint the pixels only, no layout
+            grid.pixels = tuple(int(v >= 0.5) for v in pixels) if pixels is not None else (0,) * s.pixels
         counts = ", ".join(f"{name}: {s.labels.count(k)}" for k, name in enumerate(s.classes))
         info = self.app.tr("ds_info", grid=s.grid_text, n=len(s), counts=counts)
         if self.selected is not None:
