@@ -203,3 +203,11 @@ def test_the_library_saves_where_the_session_may(tmp_path, monkeypatch, capabili
     assert library.names() == ([] if capabilities.files else ["mine"])
     with pytest.raises(LibraryError):
         library.load("other")
+
+
+def test_huge_or_strange_numbers_in_a_csv_are_one_line():
+    with pytest.raises(DataSetFileError, match="the last column should name the last pixel"):
+        dataset_files.from_csv("label," + "r1c" + "9" * 5000 + "\n0,1\n")
+    with pytest.raises(DataSetFileError, match="expected 1 to 12 characters"):
+        dataset_files.from_csv(f"{'9' * 5000},1,0,0,1\n²,0,1,1,0\n", grid=(2, 2))
+    assert dataset_files.from_csv("10,1,0,0,1\n²,0,1,1,0\n9,1,1,1,1\n", grid=(2, 2)).classes == ("9", "10", "²")

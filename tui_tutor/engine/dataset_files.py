@@ -20,11 +20,12 @@ from . import datasets
 from .datasets import DataSetFileError, ImageSet
 from .netfile import NetworkFileError, _read_regular
 
-_CELL = re.compile(r"r(\d+)c(\d+)$")
+_CELL = re.compile(r"r([0-9]{1,3})c([0-9]{1,3})$")
 
 
 def _class_order(name: str) -> tuple:
-    return (0, int(name), "") if name.isdigit() else (1, 0, name)
+    number = name.isascii() and name.isdigit() and len(name) <= 12
+    return (0, int(name), "") if number else (1, 0, name)
 
 
 def _grid_of(header: list[str] | None, count: int, grid) -> tuple[int, int]:

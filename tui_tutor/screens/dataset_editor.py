@@ -34,7 +34,7 @@ def book_images() -> ImageSet:
 
 def parse_grid(text: str) -> tuple[int, int]:
     """"5x5", "5×5" or "5 5" → (5, 5); one line naming the problem otherwise."""
-    match = re.fullmatch(r"\s*(\d{1,2})\s*[x×X*, ]\s*(\d{1,2})\s*", text)
+    match = re.fullmatch(r"\s*([0-9]{1,2})\s*[x×X*, ]\s*([0-9]{1,2})\s*", text)
     if not match:
         raise DataSetFileError(f"{text.strip()[:20]!r}: type rows×columns, e.g. 5x5")
     rows, cols = int(match[1]), int(match[2])
@@ -232,7 +232,7 @@ class DataSetEditorScreen(Screen):
         if text is None:
             return
         text = text.strip()
-        if not text.isdigit() or not 1 <= int(text) <= MAX_HIDDEN:
+        if not re.fullmatch(r"[0-9]{1,2}", text) or not 1 <= int(text) <= MAX_HIDDEN:
             return self._refuse(ValueError(self.app.tr("ds_hidden_range", most=MAX_HIDDEN, text=text[:20])))
         self.app.workbench = Workbench.from_images(self.images, int(text), self.app.ensure_workbench())
         self.notify(self.app.tr("ds_in_use", grid=self.images.grid_text, n=len(self.images),
