@@ -211,3 +211,13 @@ def test_huge_or_strange_numbers_in_a_csv_are_one_line():
     with pytest.raises(DataSetFileError, match="expected 1 to 12 characters"):
         dataset_files.from_csv(f"{'9' * 5000},1,0,0,1\n²,0,1,1,0\n", grid=(2, 2))
     assert dataset_files.from_csv("10,1,0,0,1\n²,0,1,1,0\n9,1,1,1,1\n", grid=(2, 2)).classes == ("9", "10", "²")
+
+
+def test_the_readme_examples_load():
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### Data set files"):]
+    assert datasets.loads(re.search(r"```json\n(.*?)```", section, re.S)[1]).classes == ("0", "1", "7")
+    assert dataset_files.from_csv(re.search(r"```\n(label.*?)```", section, re.S)[1]).grid_text == "4×3"
