@@ -221,3 +221,15 @@ def test_the_readme_examples_load():
     section = readme[readme.index("### Data set files"):]
     assert datasets.loads(re.search(r"```json\n(.*?)```", section, re.S)[1]).classes == ("0", "1", "7")
     assert dataset_files.from_csv(re.search(r"```\n(label.*?)```", section, re.S)[1]).grid_text == "4×3"
+
+
+def test_the_workbench_on_a_data_set_keeps_it_across_a_restart():
+    from tui_tutor.tutor.workbench import Workbench, workbench_from_json, workbench_to_json
+
+    images = five_by_five()
+    bench = Workbench.from_images(images, 4, Workbench.from_preset())
+    assert bench.setup.network.layers == (25, 4, 3) and bench.grid == (5, 5) and bench.class_name == "0"
+    assert bench.undone().setup.network.layers == (12, 3, 2)  # undo gives the book back
+    again = workbench_from_json(workbench_to_json(bench.with_image(5)))
+    assert datasets.image_set_of(again.setup) == images and again.class_name == "7"
+    assert again.setup.network.same_as(bench.setup.network)

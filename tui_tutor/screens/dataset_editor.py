@@ -107,7 +107,11 @@ class DataSetEditorScreen(Screen):
         self.query_one("#ds-info", Static).update(info)
         self.query_one("#ds-keys", Static).update(self.app.tr("ds_keys"))
         captions = [(s.classes[k], "bold") for k in s.labels]
-        self.query_one("#ds-gallery", ImageGallery).show(s.images, s.rows, s.cols, captions, self.selected)
+        gallery = self.query_one("#ds-gallery", ImageGallery)
+        gallery.show(s.images, s.rows, s.cols, captions, self.selected)
+        if self.selected is not None:
+            region = gallery.tile_region(self.selected)
+            self.call_after_refresh(self.query_one("#ds-right").scroll_to_region, region, animate=False)
 
     def _change(self, images: ImageSet, selected: int | None) -> None:
         self._undo = (self._undo + [(self.images, self.selected)])[-MAX_UNDO:]

@@ -49,9 +49,8 @@ class Workbench:
 
     @classmethod
     def from_images(cls, images, hidden: int = 3, before: Workbench | None = None) -> Workbench:
-        """A network that learns the learner's own data set (an ``engine.datasets.ImageSet``):
-        one input a pixel, ``hidden`` hidden units, one output a class; ``before`` is kept for undo.
-        The current network stays when it has that shape already (so training goes on)."""
+        """A network (``before``'s when it has the shape, so training goes on) that learns the
+        learner's own data set (``engine.datasets.ImageSet``); ``before`` is kept for undo."""
         from ..engine.datasets import setup_of
 
         keep = before.setup.network if before is not None and before.setup.network.layers == (

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from textual.binding import Binding
+from textual.geometry import Region
 from textual.message import Message
 from textual.reactive import reactive
 
@@ -71,6 +72,11 @@ class ImageGallery(StyledLines, can_focus=True):
     @property
     def per_row(self) -> int:
         return max(1, (self.size.width or 80) // tile_width(self._shape[1], self._captions))
+
+    def tile_region(self, k: int) -> Region:
+        """Where image ``k`` is drawn, from the gallery's top: for scrolling it into view."""
+        band = k // self.per_row
+        return Region(0, band * (self._shape[0] + 3), 1, self._shape[0] + 2)
 
     def _redraw(self, *_) -> None:
         rows, cols = self._shape
