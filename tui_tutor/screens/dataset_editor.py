@@ -136,7 +136,9 @@ class DataSetEditorScreen(Screen):
     def action_new_image(self) -> None:
         label = self.images.labels[self.selected] if self.selected is not None else 0
         self._change(self.images.with_image([0.0] * self.images.pixels, label), len(self.images))
-        self.query_one("#ds-draw").focus()
+        grid = self.query_one("#ds-draw", PixelGrid)
+        grid.cursor = 0  # a new drawing starts at the top-left pixel
+        grid.focus()
 
     def _needs_selection(self) -> bool:
         if self.selected is None:
