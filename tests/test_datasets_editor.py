@@ -85,7 +85,8 @@ def test_a_data_set_drawn_in_the_editor_is_trained_saved_and_loaded_back(tmp_pat
             await pilot.press("k")
             trained = app.workbench.setup.network
             assert not trained.same_as(datasets.new_network(5, 5, 3, 4))
-            assert re.findall(r"unit \d", training.query_one("#hidden-units").content) == [f"unit {j}" for j in (1, 2, 3, 4)]
+            hidden = training.query_one("#hidden-units").content
+            assert re.findall(r"unit \d", hidden) == [f"unit {j}" for j in (1, 2, 3, 4)]
             training.query_one("#draw").focus()
             await draw(pilot, DRAWINGS["7"][:-1] + [(4, 2)])  # a 7 not in the set: its foot moved
             assert "The network says: 7" in str(training.query_one("#draw-answer").render())

@@ -63,7 +63,8 @@ def from_csv(text: str, grid: tuple[int, int] | None = None, classes: tuple[str,
             except ValueError:
                 value = math.nan
             if not 0 <= value <= 1:
-                raise DataSetFileError(f"line {n}, pixel {i + 1}: expected a number from 0 to 1, found {cell.strip()[:12]!r}")
+                raise DataSetFileError(
+                    f"line {n}, pixel {i + 1}: expected a number from 0 to 1, found {cell.strip()[:12]!r}")
             pixels.append(value)
         images.append(tuple(pixels))
         names.append(line[0].strip())

@@ -50,7 +50,8 @@ class ImageSet:
             raise DataSetFileError(f"{len(self.images)} images but {len(self.labels)} labels")
         for k, (image, label) in enumerate(zip(self.images, self.labels)):
             if len(image) != self.pixels:
-                raise DataSetFileError(f"image {k + 1}: {len(image)} pixels, the {self.grid_text} grid has {self.pixels}")
+                raise DataSetFileError(
+                    f"image {k + 1}: {len(image)} pixels, the {self.grid_text} grid has {self.pixels}")
             if not 0 <= label < len(self.classes):
                 raise DataSetFileError(f"image {k + 1}: label {label} is not one of the {len(self.classes)} classes")
 

@@ -73,4 +73,5 @@ class DataSetSlots:
 
 
 def library_for(session: Session) -> DataSetFiles | DataSetSlots:
-    return DataSetFiles() if session.capabilities.files else DataSetSlots(session._store)  # the lead may give Session a public ``datasets``
+    # Session keeps its store private; a ``Session.datasets`` (as ``networks``) would spare this.
+    return DataSetFiles() if session.capabilities.files else DataSetSlots(session._store)
