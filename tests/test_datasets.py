@@ -230,6 +230,7 @@ def test_the_workbench_on_a_data_set_keeps_it_across_a_restart():
     bench = Workbench.from_images(images, 4, Workbench.from_preset())
     assert bench.setup.network.layers == (25, 4, 3) and bench.grid == (5, 5) and bench.class_name == "0"
     assert bench.undone().setup.network.layers == (12, 3, 2)  # undo gives the book back
+    assert bench.with_image(6).image == 6 and bench.with_image(6).class_name == "7"
     again = workbench_from_json(workbench_to_json(bench.with_image(5)))
     assert datasets.image_set_of(again.setup) == images and again.class_name == "7"
     assert again.setup.network.same_as(bench.setup.network)

@@ -136,5 +136,13 @@ def test_edits_undo_and_the_lab_keeps_data_sets_in_the_store():
             await pilot.press("e")
             await type_answer(pilot, "9x9")
             assert editor.images.classes == ("0", "1", "7")  # refused: nothing changed
+            await pilot.press("t")
+            await type_answer(pilot, "3")
+            assert app.workbench.setup.network.layers == (12, 3, 3)
+            await pilot.press("w")
+            await pilot.pause()
+            await pilot.press("left_square_bracket")  # from image 1 back round to the last, the 7
+            assert app.workbench.image == 65 and app.workbench.class_name == "7"
+            assert app.screen.query_one("#grid").pixels[0] == 1
 
     asyncio.run(run())

@@ -226,6 +226,9 @@ class WorkbenchScreen(WorkbenchPrompts, WorkbenchBatch, Screen):
         if self.state.preset == "book":
             current = self.state.image or 1
             self._set(self.state.with_image((current - 1 + direction) % 64 + 1))
+        elif self.state.setup.grid is not None and self.state.setup.data is not None:  # the learner's data set
+            current = self.state.image or 1
+            self._set(self.state.with_image((current - 1 + direction) % len(self.state.setup.data) + 1))
 
     def action_toggle_digit(self) -> None:
         if self.state.digit is not None:

@@ -142,7 +142,7 @@ class Workbench:
     def with_image(self, n: int) -> Workbench:
         if self.setup.grid is not None and self.setup.data is not None:  # the learner's own data set
             data = self.setup.data
-            return replace(self._with_setup(input=data.inputs[n - 1], target=data.targets[n - 1]), image=None)
+            return replace(self._with_setup(input=data.inputs[n - 1], target=data.targets[n - 1]), image=n)
         images, labels = presets.book_images(), presets.book_labels()
         return replace(self._with_setup(input=images[n - 1], target=presets.target_for_digit(labels[n - 1])), image=n)
 
