@@ -84,6 +84,8 @@ def explained(setup: Setup, args: argparse.Namespace, lang: str) -> str:
     matches = [k for k, img in enumerate(presets.book_images()) if np.array_equal(img, setup.input)] \
         if setup.input.size == 12 else []
     image = getattr(args, "image", None) or (matches[0] + 1 if matches else None)
+    if image is not None and setup.labels and setup.classes:
+        return tr(lang, "cli_about_class", n=image, name=setup.classes[setup.labels[image - 1]], t=t)
     if image is not None and setup.labels:
         return tr(lang, "cli_about_image", n=image, digit=setup.labels[image - 1], t=t)
     return tr(lang, "cli_about_input", x=vector(setup.input), t=t)

@@ -132,9 +132,10 @@ def train_with_progress(setup: Setup, eta: float, epochs: int, lang: str = "en")
         return training.train(setup.network, setup.data, eta, epochs, setup.update_biases, on_epoch)
 
 
-def _pattern(x) -> str:
+def _pattern(x, cols: int | None = 3) -> str:
+    """The pixels as 0s and 1s, a "/" between rows when the grid is known."""
     bits = "".join("1" if v >= 0.5 else "0" for v in x)
-    return "/".join(bits[k : k + 3] for k in range(0, len(bits), 3)) if len(bits) == 12 else bits
+    return "/".join(bits[k : k + cols] for k in range(0, len(bits), cols)) if cols else bits
 
 
 def print_training(run: training.TrainingRun, setup: Setup, eta: float, epochs: int, lang: str = "en") -> None:
@@ -159,15 +160,31 @@ def print_training(run: training.TrainingRun, setup: Setup, eta: float, epochs: 
                  tr(lang, "cli_col_outputs"), tr(lang, "cli_col_predicted"), ""):
         table.add_column(name)
     wrong = tr(lang, "cli_wrong")
+    names = setup.classes or tuple(str(k) for k in range(setup.network.layers[-1]))
+    shape = setup.shape()
+    cols = shape[0][1] if shape else None
     for p in preds:
         outputs = ", ".join(number(v, 4) for v in p["outputs"])
-        table.add_row(str(p["image"]), _pattern(setup.data.inputs[p["image"] - 1]), str(p["expected"]), outputs,
-                      str(p["predicted"]), "✓" if p["correct"] else Text(wrong, style="bold red"))
+        table.add_row(str(p["image"]), _pattern(setup.data.inputs[p["image"] - 1], cols), names[p["expected"]],
+                      outputs, names[p["predicted"]], "✓" if p["correct"] else Text(wrong, style="bold red"))
     out.print(table)
     right = sum(p["correct"] for p in preds)
     out.print(Text(tr(lang, "cli_train_summary", first=number(run.cost_history[0], 6),
                       last=number(run.cost_history[-1], 6), right=right, total=len(preds),
                       percent=f"{100 * right / len(preds):.1f}"), style="bold"))
+    if len(names) > 2:
+        out.print(confusion_table(training.confusion_matrix(run.network, setup.data), names, lang))
+
+
+def confusion_table(matrix, names, lang: str) -> Table:
+    """Rows: the class an image shows; columns: the class the network said (its largest output)."""
+    table = Table(title=tr(lang, "cli_confusion"), show_edge=False)
+    table.add_column(tr(lang, "cli_col_shows"))
+    for name in names:
+        table.add_column(name, justify="right")
+    for name, row in zip(names, matrix):
+        table.add_row(name, *(str(int(n)) for n in row))
+    return table
 
 
 def print_gradcheck(check: GradientCheck, lang: str = "en") -> None:

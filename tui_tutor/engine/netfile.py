@@ -7,7 +7,11 @@ Layout (``weights[k][j][i]`` is w_ji of layer k + 2)::
      "biases": [[0.35, 0.35], [0.60, 0.60]],
      "input": [0.05, 0.10], "target": [0.01, 0.99],
      "learning_rate": 0.5, "update_biases": false,
-     "data": {"inputs": [[...], ...], "targets": [[...], ...]}}
+     "data": {"inputs": [[...], ...], "targets": [[...], ...],
+              "grid": [4, 3], "classes": ["0", "1"]}}
+
+``grid`` (rows, columns; rows × columns = the input units) and ``classes`` (one a output
+unit; then every target is one-hot and every class has an image) are optional.
 
 Every problem is reported as a ``NetworkFileError`` naming the JSON path. A network is
 explained weight by weight, so one larger than MAX_UNITS units a layer, MAX_LAYERS
@@ -109,10 +113,49 @@ def _data(value, layers: list[int]) -> DataSet:
         raise NetworkFileError("$.data.inputs", "expected a non-empty list of inputs")
     if not isinstance(targets, list) or len(targets) != len(inputs):
         raise NetworkFileError("$.data.targets", f"expected a list of {len(inputs)} targets, one per input")
+    unknown = sorted(set(value) - {"inputs", "targets", "grid", "classes"})
+    if unknown:
+        raise NetworkFileError(f"$.data.{unknown[0]}", "unknown key (known: inputs, targets, grid, classes)")
     return DataSet(
         np.array([_vector(x, layers[0], f"$.data.inputs[{k}]") for k, x in enumerate(inputs)]),
         np.array([_vector(t, layers[-1], f"$.data.targets[{k}]") for k, t in enumerate(targets)]),
     )
+
+
+def _shape(value: dict, layers: list[int], data: DataSet) -> tuple[tuple[int, int] | None, tuple[str, ...]]:
+    """The optional grid and classes of ``data``, checked against the layers and the targets."""
+    from .datasets import DataSetFileError, check_shape
+
+    grid, classes = value.get("grid"), value.get("classes")
+    if grid is not None:
+        if not isinstance(grid, list) or len(grid) != 2:
+            raise NetworkFileError("$.data.grid", "expected [rows, columns], e.g. [5, 5]")
+        try:
+            check_shape(grid[0], grid[1], ("a", "b"))
+        except DataSetFileError as err:
+            raise NetworkFileError("$.data.grid", str(err)) from None
+        if grid[0] * grid[1] != layers[0]:
+            raise NetworkFileError("$.data.grid", f"a {grid[0]}×{grid[1]} grid has {grid[0] * grid[1]} pixels, "
+                                                  f"the network has {layers[0]} inputs")
+        grid = (grid[0], grid[1])
+    if classes is None:
+        return grid, ()
+    if not isinstance(classes, list):
+        raise NetworkFileError("$.data.classes", 'expected a list of class names, e.g. ["0", "1", "7"]')
+    try:
+        check_shape(1, 1, classes)
+    except DataSetFileError as err:
+        raise NetworkFileError("$.data.classes", str(err)) from None
+    if len(classes) != layers[-1]:
+        raise NetworkFileError("$.data.classes", f"{len(classes)} classes, the network has {layers[-1]} outputs")
+    for k, t in enumerate(data.targets):
+        if sorted(t.tolist()) != [0.0] * (len(t) - 1) + [1.0]:
+            raise NetworkFileError(f"$.data.targets[{k}]", "with classes, a target is one 1 and the rest 0")
+    seen = set(np.argmax(data.targets, axis=1).tolist())
+    missing = [name for j, name in enumerate(classes) if j not in seen]
+    if missing:
+        raise NetworkFileError("$.data.classes", f"class {missing[0]!r} has no image")
+    return grid, tuple(classes)
 
 
 def setup_from_dict(doc) -> Setup:
@@ -132,10 +175,12 @@ def setup_from_dict(doc) -> Setup:
     if not isinstance(update_biases, bool):
         raise NetworkFileError("$.update_biases", "expected true or false")
     data = _data(doc["data"], layers) if "data" in doc else None
+    grid, classes = _shape(doc["data"], layers, data) if data is not None else (None, ())
     epochs = doc.get("epochs", 50)
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
         raise NetworkFileError("$.epochs", "expected a whole number of iterations, 0 or more")
-    return Setup(network, np.array(x), np.array(t), eta, update_biases, data, epochs)
+    labels = tuple(int(k) for k in np.argmax(data.targets, axis=1)) if classes else ()
+    return Setup(network, np.array(x), np.array(t), eta, update_biases, data, epochs, labels, grid, classes)
 
 
 MAX_FILE_BYTES = 8 << 20  # the book's network with its 64 images is ~20 KB; far larger is not a network file
@@ -195,6 +240,10 @@ def setup_to_dict(setup: Setup) -> dict:
                update_biases=setup.update_biases, epochs=setup.epochs)
     if setup.data is not None:
         doc["data"] = {"inputs": setup.data.inputs.tolist(), "targets": setup.data.targets.tolist()}
+        if setup.grid is not None:
+            doc["data"]["grid"] = list(setup.grid)
+        if setup.classes:
+            doc["data"]["classes"] = list(setup.classes)
     return doc
 
 

@@ -26,7 +26,19 @@ class Setup:
     update_biases: bool = True
     data: DataSet | None = None
     epochs: int = 50
-    labels: tuple[int, ...] = ()  # the book's digit for each image of ``data``
+    labels: tuple[int, ...] = ()  # each image's class (the book's digit), an index into ``classes``
+    grid: tuple[int, int] | None = None  # rows, columns of an image, when the file says
+    classes: tuple[str, ...] = ()  # one name an output unit, when the file says
+
+    def shape(self) -> tuple[tuple[int, int], tuple[str, ...]] | None:
+        """The grid and the classes of the images, or None when the inputs are no picture:
+        the book's 12 inputs and 2 outputs are its 4-row, 3-column digits 0 and 1."""
+        layers = self.network.layers
+        grid = self.grid or ((4, 3) if layers[0] == 12 else None)
+        if grid is None:
+            return None
+        classes = self.classes or (("0", "1") if layers[-1] == 2 else tuple(str(k + 1) for k in range(layers[-1])))
+        return grid, classes
 
 
 @cache

@@ -113,3 +113,11 @@ def train(
             stopped = True
             break
     return TrainingRun(network, tuple(history), stopped)
+
+
+def confusion_matrix(network: Network, data: DataSet) -> np.ndarray:
+    """Row c, column p: how many images of class c the network took for class p (the largest output)."""
+    n = data.targets.shape[1]
+    out = np.zeros((n, n), dtype=int)
+    np.add.at(out, (np.argmax(data.targets, axis=1), predict(network, data.inputs)), 1)
+    return out

@@ -108,6 +108,9 @@ WORDS = {
     "cli_markdown_title": "Backpropagation, step by step ({layers} network, η = {eta})",
     "cli_training": "training",
     "cli_train_title": "Full-batch gradient descent: {epochs} updates, η = {eta}, {images} images",
+    "cli_about_class": "Explained: image {n} of the data set (class {name}), target t = {t}",
+    "cli_confusion": "Confusion matrix (rows: the class shown; columns: the class predicted)",
+    "cli_col_shows": "shows",
     "cli_cost_table": "Cost C_T", "cli_predictions": "Predictions", "cli_col_image": "image",
     "cli_col_pixels": "pixels", "cli_col_expected": "expected", "cli_col_outputs": "outputs",
     "cli_col_predicted": "predicted", "cli_wrong": "✗ wrong",
@@ -185,6 +188,27 @@ WORDS = {
     "phase.update": "Update",
     "jump_to_phase": "Jump to {phase}",
 
+    # The data set editor and the training screen on a data set's shape
+    "ds_info": "Grid {grid} · {n} images · {counts}",
+    "ds_selected": "Image {n}: {label}",
+    "ds_keys": "n new · space flips a pixel · r label · c copy · x delete · u undo\nb book's 64 · e empty grid · o open · s save · t train on it · Esc back",
+    "ds_nothing_selected": "Choose an image first (n draws a new one)",
+    "ds_nothing_to_undo": "No change to undo",
+    "ds_prompt_label": "Label (classes: {classes}; a new name adds a class):",
+    "ds_prompt_grid": "Empty grid, rows×columns (up to 8×8):",
+    "ds_prompt_open_files": "Data set file (.json, or .csv: label, then pixels row by row):",
+    "ds_prompt_open_slots": "Saved data set (yours: {names}):",
+    "ds_opened": "Opened {n} images on a {grid} grid",
+    "ds_prompt_save": "Save the data set as:",
+    "ds_saved": "Saved as {name}",
+    "ds_prompt_hidden": "Hidden units (1 to {most}):",
+    "ds_hidden_range": "Hidden units: a whole number from 1 to {most}, not {text!r}",
+    "ds_in_use": "The workbench now learns your {grid} data set: {n} images, a {layers} network",
+    "answer_class": "The network says: {name} (outputs {outputs})",
+    "draw_class": "Draw an image",
+    "hidden_title": "What the hidden units learned (weights into each unit: + or −, ░▒▓█ by size)",
+    "hidden_unit": "unit {j}",
+
     # What each key does, by its binding's action ("action." + the action as the bindings write it).
     # The app's keys
     "action.quit": "Quit", "action.help": "Help",
@@ -216,6 +240,12 @@ WORDS = {
     "action.dismiss": "Close", "action.cancel": "Cancel",
     # Widgets of the tutor: "action.<widget class>:<action>" (one action string means different
     # moves in the two grids: x, y in the pixels; row, column in the parameters)
+    "action.datasets": "Data set…", "action.new_image": "New image", "action.delete_image": "Delete image",
+    "action.duplicate_image": "Duplicate", "action.relabel": "Label…", "action.start_book": "Book's 64",
+    "action.start_empty": "Empty grid…", "action.open_set": "Open…", "action.save_set": "Save…",
+    "action.use_set": "Train on it…",
+    "action.ImageGallery:move(-1)": "Previous image", "action.ImageGallery:move(1)": "Next image",
+    "action.ImageGallery:move(-1000)": "Band up", "action.ImageGallery:move(1000)": "Band down",
     "action.PixelGrid:move(0, -1)": "Up", "action.PixelGrid:move(0, 1)": "Down",
     "action.PixelGrid:move(-1, 0)": "Left", "action.PixelGrid:move(1, 0)": "Right",
     "action.PixelGrid:toggle": "Toggle pixel",

@@ -108,6 +108,9 @@ WORDS = {
     "cli_markdown_title": "反向传播，一步一步（{layers} 网络，η = {eta}）",
     "cli_training": "训练中",
     "cli_train_title": "全批量梯度下降：{epochs} 次更新，η = {eta}，{images} 张图像",
+    "cli_about_class": "讲解对象：数据集的图像 {n}（类别 {name}），正解 t = {t}",
+    "cli_confusion": "混淆矩阵（行：图像的类别；列：预测的类别）",
+    "cli_col_shows": "实际",
     "cli_cost_table": "代价 C_T", "cli_predictions": "预测", "cli_col_image": "图像",
     "cli_col_pixels": "像素", "cli_col_expected": "期望", "cli_col_outputs": "输出",
     "cli_col_predicted": "预测", "cli_wrong": "✗ 错误",
@@ -184,6 +187,27 @@ WORDS = {
     "phase.update": "更新参数",
     "jump_to_phase": "跳到{phase}",
 
+    # The data set editor and the training screen on a data set's shape
+    "ds_info": "网格 {grid} · {n} 张图像 · {counts}",
+    "ds_selected": "图像 {n}：{label}",
+    "ds_keys": "n 新图像 · 空格 翻转像素 · r 标签 · c 复制 · x 删除 · u 撤销\nb 书中的 64 张 · e 空网格 · o 打开 · s 保存 · t 用它训练 · Esc 返回",
+    "ds_nothing_selected": "请先选择一张图像（n 画一张新的）",
+    "ds_nothing_to_undo": "没有可撤销的修改",
+    "ds_prompt_label": "标签（类别：{classes}；新名称会增加一个类别）：",
+    "ds_prompt_grid": "空网格，行×列（最大 8×8）：",
+    "ds_prompt_open_files": "数据集文件（.json，或 .csv：标签，然后逐行的像素）：",
+    "ds_prompt_open_slots": "已保存的数据集（你的：{names}）：",
+    "ds_opened": "已打开 {n} 张 {grid} 网格的图像",
+    "ds_prompt_save": "数据集保存为：",
+    "ds_saved": "已保存为 {name}",
+    "ds_prompt_hidden": "隐藏单元数（1 到 {most}）：",
+    "ds_hidden_range": "隐藏单元数：1 到 {most} 的整数，而不是 {text!r}",
+    "ds_in_use": "工作台现在学习你的 {grid} 数据集：{n} 张图像，{layers} 网络",
+    "answer_class": "网络的判断：{name}（输出 {outputs}）",
+    "draw_class": "画一张图像",
+    "hidden_title": "隐藏单元学到了什么（进入每个单元的权重：+ 或 −，按大小 ░▒▓█）",
+    "hidden_unit": "单元 {j}",
+
     # What each key does, by its binding's action
     # The app's keys
     "action.quit": "退出", "action.help": "帮助",
@@ -214,6 +238,12 @@ WORDS = {
     # Dialogs
     "action.dismiss": "关闭", "action.cancel": "取消",
     # Widgets of the tutor
+    "action.datasets": "数据集…", "action.new_image": "新图像", "action.delete_image": "删除图像",
+    "action.duplicate_image": "复制", "action.relabel": "标签…", "action.start_book": "书中的 64 张",
+    "action.start_empty": "空网格…", "action.open_set": "打开…", "action.save_set": "保存…",
+    "action.use_set": "用它训练…",
+    "action.ImageGallery:move(-1)": "上一张", "action.ImageGallery:move(1)": "下一张",
+    "action.ImageGallery:move(-1000)": "上一排", "action.ImageGallery:move(1000)": "下一排",
     "action.PixelGrid:move(0, -1)": "上", "action.PixelGrid:move(0, 1)": "下",
     "action.PixelGrid:move(-1, 0)": "左", "action.PixelGrid:move(1, 0)": "右",
     "action.PixelGrid:toggle": "切换像素",

@@ -297,6 +297,20 @@ class ProgressStore:
         """Each reviewed skill's card JSON and due time."""
         return {skill: (card, due) for skill, card, due in
                 self._rows("SELECT skill, card, due FROM skill_cards WHERE user = ? ORDER BY skill")}
+    # Data sets the learner saved by name: kept as state under "dataset:" + name, so no new table is needed
+
+    DATASET_PREFIX = "dataset:"
+
+    def save_dataset(self, name: str, document: str) -> None:
+        self.set_state(self.DATASET_PREFIX + name, document)
+
+    def load_dataset(self, name: str) -> str | None:
+        return self.get_state(self.DATASET_PREFIX + name)
+
+    def dataset_names(self) -> list[str]:
+        """The names this learner saved data sets under, most recent first."""
+        rows = self._rows("SELECT key FROM state WHERE user = ? AND key LIKE 'dataset:%' ORDER BY updated DESC")
+        return [row[0][len(self.DATASET_PREFIX):] for row in rows]
 
 
 class NullStore(ProgressStore):

@@ -1,4 +1,5 @@
-"""Full-batch training on the 64 images, off the UI thread, from the workbench's parameters."""
+"""Full-batch training on the workbench's data set (the book's 64 images, or the learner's own),
+off the UI thread, from the workbench's parameters; then what each hidden unit learned."""
 
 from __future__ import annotations
 
@@ -13,37 +14,24 @@ from textual.widgets import Button, Header, Input, Label, ProgressBar, Sparkline
 
 from ..engine import training
 from ..engine.network import Network
-from ..engine.presets import book_data, book_labels
 from ..engine.symbols import number
 from ..widgets.footer import TutorFooter
 from ..widgets.keys import bind
+from ..widgets.hidden_units import hidden_unit_lines
+from ..widgets.image_gallery import ImageGallery
 from ..widgets.pixel_grid import PixelGrid
+from ..widgets.styled_lines import StyledLines
 from ..engine.numbers import NumberError, editable, parse_number, parse_whole
 from ..tutor.training_runs import MAX_EPOCHS, TrainingJob, TrainingRefused
 
 
-def predictions_content(network: Network, lang_wrong: str, per_row: int = 12) -> Content:
-    """The 64 images in bands of ``per_row``, each with its prediction; wrong ones in red."""
-    data = book_data()
+def prediction_captions(network: Network, data: training.DataSet, classes) -> tuple[list, int]:
+    """Each image's caption "→ class" (✗ and red when wrong) and how many are wrong."""
     guess = training.predict(network, data.inputs)
-    labels = book_labels()
-    parts: list = []
-    for start in range(0, len(data), per_row):
-        band = range(start, min(start + per_row, len(data)))
-        parts.append(("".join(f"{k + 1:<5}" for k in band), "dim"))
-        parts.append("\n")
-        for r in range(4):
-            for k in band:
-                row = data.inputs[k][r * 3 : r * 3 + 3]
-                parts.append(("".join("█" if v else "·" for v in row) + "  ", ""))
-            parts.append("\n")
-        for k in band:
-            wrong = guess[k] != labels[k]
-            parts.append((f"→{guess[k]}{'✗' if wrong else ' '}  ", "bold red" if wrong else "green"))
-        parts.append("\n\n")
-    wrong = int(np.sum(guess != np.array(labels)))
-    parts.append((f"{lang_wrong}: {wrong}/{len(data)}", "bold red" if wrong else "bold green"))
-    return Content.assemble(*parts)
+    truth = np.argmax(data.targets, axis=1)
+    captions = [(f"→{classes[g]}{'✗' if g != t else ''}", "bold red" if g != t else "green")
+                for g, t in zip(guess, truth)]
+    return captions, int(np.sum(guess != truth))
 
 
 class TrainingScreen(Screen):
@@ -51,6 +39,7 @@ class TrainingScreen(Screen):
         bind("g", "train"),
         bind("s", "stop"),
         bind("k", "keep"),
+        bind("d", "datasets"),
     ]
 
     def __init__(self) -> None:
@@ -76,7 +65,9 @@ class TrainingScreen(Screen):
                 yield PixelGrid(id="draw")
                 yield Static(id="draw-answer", markup=False)
             with VerticalScroll(id="train-right"):
-                yield Static(id="predictions")
+                yield ImageGallery(id="predictions")
+                yield Static(id="wrong-count", markup=False)
+                yield StyledLines(id="hidden-units")
         yield TutorFooter()
 
     def on_mount(self) -> None:
@@ -85,6 +76,7 @@ class TrainingScreen(Screen):
         self.query_one("#epochs", Input).value = str(max(1, setup.epochs))
         self.watch(self.app, "lang", self._language_changed)
         self.watch(self.app, "workbench", lambda _: self._show(self.network))
+        self.query_one("#predictions", ImageGallery).can_focus = False
         self.query_one("#train", Button).focus()
 
     def on_resize(self) -> None:
@@ -100,23 +92,55 @@ class TrainingScreen(Screen):
         self.query_one("#draw-title", Label).update(self.app.tr("draw"))
         self._show(self.network)
 
+    def _shape(self):
+        """The grid and classes of the workbench's data set, when this network can learn it."""
+        setup = self.app.workbench.setup
+        shape = setup.shape()
+        if shape is None or setup.data is None or self.network.layers[0] != shape[0][0] * shape[0][1] \
+                or self.network.layers[-1] != len(shape[1]):
+            return None
+        return shape
+
     def _show(self, network: Network) -> None:
-        if network.layers != (12, 3, 2):
-            self.query_one("#predictions", Static).update(self.app.tr("not_book_shape"))
+        shape = self._shape()
+        wrong_count = self.query_one("#wrong-count", Static)
+        if shape is None:
+            wrong_count.update(self.app.tr("not_book_shape"))
             return
-        per_row = max(1, (self.query_one("#train-right").size.width - 2) // 5)
-        self.query_one("#predictions", Static).update(predictions_content(network, self.app.tr("wrong"), per_row))
+        (rows, cols), classes = shape
+        data = self.app.workbench.setup.data
+        title = self.app.tr("draw") if classes == ("0", "1") else self.app.tr("draw_class")
+        self.query_one("#draw-title", Label).update(title)
+        grid = self.query_one("#draw", PixelGrid)
+        if grid.shape != (rows, cols):
+            grid.set_shape(rows, cols)
+        captions, wrong = prediction_captions(network, data, classes)
+        self.query_one("#predictions", ImageGallery).show(data.inputs, rows, cols, captions)
+        wrong_count.update(Content.styled(f"{self.app.tr('wrong')}: {wrong}/{len(data)}",
+                                          "bold red" if wrong else "bold green"))
+        width = self.query_one("#train-right").size.width - 2
+        self.query_one("#hidden-units", StyledLines).show_lines(hidden_unit_lines(
+            network, rows, cols, self.app.tr("hidden_title"), lambda j: self.app.tr("hidden_unit", j=j), width))
         self._answer()
 
     def _answer(self) -> None:
-        grid = self.query_one("#draw", PixelGrid)
-        net = self.network
-        if net.layers != (12, 3, 2):
+        shape = self._shape()
+        if shape is None:
             return
-        a = training.outputs(net, np.array([grid.pixels], dtype=float))[0]
-        digit = 0 if a[0] >= a[1] else 1
-        self.query_one("#draw-answer", Static).update(
-            self.app.tr("answer", digit=digit, a1=number(a[0]), a2=number(a[1])))
+        grid = self.query_one("#draw", PixelGrid)
+        a = training.outputs(self.network, np.array([grid.pixels], dtype=float))[0]
+        classes = shape[1]
+        if len(classes) == 2 and classes == ("0", "1"):  # the book's way: a₁ against a₂
+            text = self.app.tr("answer", digit=0 if a[0] >= a[1] else 1, a1=number(a[0]), a2=number(a[1]))
+        else:
+            text = self.app.tr("answer_class", name=classes[int(np.argmax(a))],
+                               outputs=", ".join(f"{name} {number(v)}" for name, v in zip(classes, a)))
+        self.query_one("#draw-answer", Static).update(text)
+
+    def action_datasets(self) -> None:
+        from .dataset_editor import DataSetEditorScreen
+
+        self.app.push_screen(DataSetEditorScreen())
 
     @on(PixelGrid.Toggled, "#draw")
     def _drawn(self, event: PixelGrid.Toggled) -> None:
@@ -196,10 +220,12 @@ class TrainingScreen(Screen):
         self.query_one("#curve", Sparkline).data = list(run.cost_history)
         key = "stopped" if run.stopped else "training_done"
         text = self.app.tr(key, n=n, first=number(run.cost_history[0], 6), last=number(run.cost_history[-1], 6))
-        acc = training.accuracy(run.network, book_data())
+        acc = training.accuracy(run.network, self.app.workbench.setup.data)
         self.query_one("#train-status", Static).update(
             f"{text}\n{self.app.tr('accuracy')} {100 * acc:.1f} %\nk: {self.app.tr('workbench')} ←")
         self.query_one("#train", Button).disabled = False
         self.query_one("#stop", Button).disabled = True
+        if self.focused is None:  # the Train button lost the focus while it was disabled
+            self.query_one("#train", Button).focus()
         self._show(run.network)
         self.call_after_refresh(self.query_one("#train-status").scroll_visible, animate=False)

@@ -112,6 +112,8 @@ class WorkbenchScreen(WorkbenchPrompts, WorkbenchBatch, Screen):
         grid = self.query_one("#grid", PixelGrid)
         grid.display = state.is_image_grid
         if state.is_image_grid:
+            if grid.shape != state.grid:
+                grid.set_shape(*state.grid, state.setup.input)
             grid.pixels = tuple(int(v >= 0.5) for v in state.setup.input)
         self.query_one("#wb-info", StyledLines).show_lines(self._info_lines(state))
         self.query_one("#formula", FormulaPanel).show(step, state.step, len(ex.steps), self.app.lang)
@@ -128,6 +130,8 @@ class WorkbenchScreen(WorkbenchPrompts, WorkbenchBatch, Screen):
                  ((f"{tr('target')} ", ""), ("t", role_style("t", colour)), (f" = {target}", ""))]
         if state.digit is not None:
             lines.append(plain_line(f"{tr('digit')} {state.digit}"))
+        elif state.class_name is not None:
+            lines.append(plain_line(f"{state.grid[0]}×{state.grid[1]} · {state.class_name}"))
         if not state.is_image_grid:
             lines.insert(0, plain_line("x = (" + ", ".join(number(v) for v in s.input) + ")"))
         lines += [plain_line(f"C = {number(state.explanation.pass_.cost, 6)}"),
@@ -222,6 +226,9 @@ class WorkbenchScreen(WorkbenchPrompts, WorkbenchBatch, Screen):
         if self.state.preset == "book":
             current = self.state.image or 1
             self._set(self.state.with_image((current - 1 + direction) % 64 + 1))
+        elif self.state.setup.grid is not None and self.state.setup.data is not None:  # the learner's data set
+            current = self.state.image or 1
+            self._set(self.state.with_image((current - 1 + direction) % len(self.state.setup.data) + 1))
 
     def action_toggle_digit(self) -> None:
         if self.state.digit is not None:

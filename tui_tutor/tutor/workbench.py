@@ -47,6 +47,24 @@ class Workbench:
             setup = replace(setup, data=presets.book_data())
         return cls(setup, "book", cls._matching_image(setup.input))
 
+    @classmethod
+    def from_images(cls, images, hidden: int = 3, before: Workbench | None = None) -> Workbench:
+        """A network (``before``'s when it has the shape, so training goes on) that learns the
+        learner's own data set (``engine.datasets.ImageSet``); ``before`` is kept for undo."""
+        from ..engine.datasets import setup_of
+
+        keep = before.setup.network if before is not None and before.setup.network.layers == (
+            images.pixels, hidden, len(images.classes)) else None
+        eta = before.setup.learning_rate if before is not None else 0.2
+        setup = setup_of(images, keep, hidden, eta, before.setup.epochs if before is not None else 50)
+        return cls(setup, "custom", None, history=before._remembered() if before is not None else ())
+
+    @property
+    def grid(self) -> tuple[int, int] | None:
+        """Rows and columns of the input image, or None when the input is no picture."""
+        shape = self.setup.shape()
+        return shape[0] if shape else None
+
     @cached_property
     def explanation(self) -> Explanation:
         s = self.setup
@@ -77,12 +95,14 @@ class Workbench:
 
     @property
     def is_image_grid(self) -> bool:
-        """The 3×4 grid applies to networks with the book's 12 inputs."""
-        return self.setup.network.layers[0] == 12
+        """A pixel grid applies: the book's 12 inputs, or the grid of the learner's data set."""
+        return self.grid is not None
 
     @property
     def digit(self) -> int | None:
         t = self.setup.target
+        if self.setup.classes:  # the learner's data set: the class named by the one-hot target
+            return None
         if t.size == 2 and set(t.tolist()) == {0.0, 1.0}:
             return 0 if t[0] == 1.0 else 1
         return None
@@ -106,12 +126,23 @@ class Workbench:
         target = PHASES[(current + direction) % len(PHASES)]
         return self.at_phase(target)
 
+    @property
+    def class_name(self) -> str | None:
+        """The class the target names, on the learner's own data set."""
+        t = self.setup.target
+        if self.setup.classes and sorted(t.tolist()) == [0.0] * (t.size - 1) + [1.0]:
+            return self.setup.classes[int(t.argmax())]
+        return None
+
     def with_pixel_toggled(self, k: int) -> Workbench:
         x = self.setup.input.copy()
         x[k] = 0.0 if x[k] >= 0.5 else 1.0
         return replace(self._with_setup(input=x), image=self._matching_image(x))
 
     def with_image(self, n: int) -> Workbench:
+        if self.setup.grid is not None and self.setup.data is not None:  # the learner's own data set
+            data = self.setup.data
+            return replace(self._with_setup(input=data.inputs[n - 1], target=data.targets[n - 1]), image=n)
         images, labels = presets.book_images(), presets.book_labels()
         return replace(self._with_setup(input=images[n - 1], target=presets.target_for_digit(labels[n - 1])), image=n)
 
@@ -247,7 +278,8 @@ def workbench_to_json(bench: Workbench) -> str:
 
     from ..engine.netfile import setup_to_dict
 
-    doc = setup_to_dict(replace(bench.setup, data=None))
+    own = bench.setup.grid is not None  # the learner's own data set is kept; the book's is known
+    doc = setup_to_dict(bench.setup if own else replace(bench.setup, data=None))
     return json.dumps({"setup": doc, "preset": bench.preset, "image": bench.image, "step": bench.step})
 
 
@@ -261,7 +293,7 @@ def workbench_from_json(text: str) -> Workbench | None:
         doc = json.loads(text)
         setup = setup_from_dict(doc["setup"])
         preset = doc.get("preset", "book")
-        if setup.network.layers == (12, 3, 2):
+        if setup.network.layers == (12, 3, 2) and setup.data is None:
             setup = replace(setup, data=presets.book_data())
         bench = Workbench(setup, preset, doc.get("image"))
         return bench.at_step(int(doc.get("step", 0)))
