@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+import os
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
@@ -228,7 +229,9 @@ def test_the_sequences_that_crashed_the_app_run_through(sequence, tmp_path, monk
 
 # No shrinking here: one replay of an app costs ~1 s of CPU, and shrinking a crash took minutes.
 # The failure's note lists the actions done; benchmarks/monkey.py shrinks them.
-@settings(max_examples=50, deadline=None, derandomize=True, database=None, report_multiple_bugs=False,
+# 20 sequences in the suite (each replays an app: about 2 s of CPU); TUI_TUTOR_MONKEY_EXAMPLES for more.
+@settings(max_examples=int(os.environ.get("TUI_TUTOR_MONKEY_EXAMPLES", "20")), deadline=None, derandomize=True,
+          database=None, report_multiple_bugs=False,
           phases=[Phase.explicit, Phase.generate],
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture])
 @given(lang=st.sampled_from(LANGS), size=st.sampled_from(SIZES), files=st.booleans(), data=st.data())
