@@ -96,3 +96,15 @@ async def test_training_then_switching_the_workbench_to_2_2_2_then_k_refuses_the
         assert app.workbench.setup.network.layers == (12, 3, 2)
         assert not app.workbench.setup.network.same_as(presets.book_network())
         assert np.all(np.isfinite(app.workbench.setup.network.parameters()))
+
+
+async def test_a_screen_key_right_after_q_does_not_build_a_screen_while_the_app_closes():
+    """In a real terminal `q` and the keys typed after it arrive in one burst: `t` used to build the
+    training screen while the app closed, which failed half-built (found by typing in tmux)."""
+    app = TutorApp(lang="en", store=MemoryStore())
+    async with app.run_test(size=SMALL) as pilot:
+        app.exit()
+        app.action_open("training")
+        await pilot.pause()
+        assert app.current_mode == "lessons"
+    assert app.return_code == 0 and app._exception is None

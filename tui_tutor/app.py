@@ -207,6 +207,8 @@ class TutorApp(App):
 
     def action_open(self, mode: str) -> None:
         """Switch to a mode, and remember it so the next start resumes there."""
+        if self._exit:  # keys typed after q, in the same burst: the app is closing, no screen is built
+            return
         self.switch_mode(mode)
         self.session.state.last_screen = mode
 
