@@ -33,8 +33,8 @@ WORDS = {
     "nothing_to_undo": "No update to undo", "history_keys": "a: apply update · u: undo",
     "reset": "Initial parameters again (u undoes it)", "randomised": "Random parameters, seed {seed}",
     "no_images": "The 2-2-2 network has no images: press m for the book's network",
-    "prompt_image": "Image (1–64):",
-    "image_range": "Image must be a number from 1 to 64, not {text!r}",
+    "prompt_image": "Image (1–{count}):",
+    "image_range": "Image must be a number from 1 to {count}, not {text!r}",
     "prompt_eta": "η (learning rate):",
     "eta_positive": "η must be a positive number, not {text!r}",
     "prompt_seed": "Random seed:",
@@ -56,6 +56,7 @@ WORDS = {
     "reader_delta": "delta", "reader_eta": "eta",
     "image_n": "Image {n}", "image_new_target": "Image {n}, target changed", "preset_mazur": "2-2-2 network of the blog post",
     "loaded_network": "loaded network",
+    "own_image_n": "Image {n} of your data set", "own_image_edited": "your data set, pixels edited",
     "try_differs": "Your workbench differs from the lesson's (the book's network on image {image}): "
                    "B switches to it, u then brings yours back.",
     "try_switched": "The lesson's numbers: the book's network on image {image}. u brings yours back.",

@@ -33,8 +33,8 @@ WORDS = {
     "nothing_to_undo": "没有可撤销的更新", "history_keys": "a：执行更新 · u：撤销",
     "reset": "已恢复初始参数（按 u 可撤销）", "randomised": "随机参数，种子 {seed}",
     "no_images": "2-2-2 网络没有图像：按 m 切换到书中的网络",
-    "prompt_image": "图像（1–64）：",
-    "image_range": "图像编号必须是 1 到 64 之间的数，不能是 {text!r}",
+    "prompt_image": "图像（1–{count}）：",
+    "image_range": "图像编号必须是 1 到 {count} 之间的数，不能是 {text!r}",
     "prompt_eta": "η（学习率）：",
     "eta_positive": "η 必须是正数，不能是 {text!r}",
     "prompt_seed": "随机种子：",
@@ -56,6 +56,7 @@ WORDS = {
     "reader_delta": "德尔塔", "reader_eta": "伊塔",
     "image_n": "图像 {n}", "image_new_target": "图像 {n}，正解已改", "preset_mazur": "博文中的 2-2-2 网络",
     "loaded_network": "载入的网络",
+    "own_image_n": "你的数据集的图像 {n}", "own_image_edited": "你的数据集（像素已修改）",
     "try_differs": "你的工作台与本课的不同（本课：书中网络，图像 {image}）："
                    "按 B 切换过去，之后按 u 可换回你的。",
     "try_switched": "本课的数字：书中网络，图像 {image}。按 u 可换回你的。",

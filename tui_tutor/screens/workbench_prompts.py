@@ -21,21 +21,24 @@ class WorkbenchPrompts:
         self.notify(self.app.tr(key, **values), severity="error", timeout=8)
 
     def action_choose_image(self) -> None:
-        if self.state.preset != "book":
+        own = self.state.setup.grid is not None and self.state.setup.data is not None  # the learner's data set
+        if self.state.preset != "book" and not own:
             self.notify(self.app.tr("no_images"), severity="warning")
             return
+        count = len(self.state.setup.data) if own else 64
 
         def chosen(text: str | None) -> None:
             if text is None:
                 return
             try:
-                n = parse_whole(text, 1, 64)
+                n = parse_whole(text, 1, count)
             except NumberError:
-                self._refused("image_range", text=text[:40])
+                self._refused("image_range", text=text[:40], count=count)
                 return
             self._set(self.state.with_image(n))
 
-        self.app.push_screen(PromptScreen(self.app.tr("prompt_image"), str(self.state.image or 1)), chosen)
+        question = self.app.tr("prompt_image", count=count)
+        self.app.push_screen(PromptScreen(question, str(self.state.image or 1)), chosen)
 
     def action_set_eta(self) -> None:
         def chosen(text: str | None) -> None:

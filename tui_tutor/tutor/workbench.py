@@ -81,6 +81,8 @@ class Workbench:
         that image with another target, edited pixels, the 2-2-2 network, or a loaded one."""
         if self.preset == "mazur":
             key = "preset_mazur"
+        elif self.preset != "book" and self.setup.grid is not None and self.setup.data is not None:
+            key = "own_image_n" if self.image else "own_image_edited"  # an image of the learner's data set
         elif self.preset != "book":
             key = "loaded_network"
         elif self.image is None:
