@@ -29,10 +29,11 @@ def cmd_quiz_check(_args: argparse.Namespace) -> int:
 
 
 def cmd_progress(args: argparse.Namespace) -> int:
-    from ..progress import data_dir, default_user, open_store
+    from ..progress import database_url, default_user, open_store_url
 
     user = getattr(args, "user", None) or default_user()
-    store, warning = open_store(data_dir(getattr(args, "data_dir", None)), user)
+    url = database_url(getattr(args, "database_url", None))
+    store, warning = open_store_url(url, user, getattr(args, "data_dir", None))
     if warning:
         print(f"tui-tutor: {warning}", file=sys.stderr)
     if args.reset:

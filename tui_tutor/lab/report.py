@@ -25,8 +25,13 @@ def _lesson_count() -> int:
     return len(load_lessons("en"))
 
 
-def summaries(data_dir: str | Path) -> list[dict]:
-    """Every learner's summary (``ProgressStore.summary``), by name; [] if nobody has used this folder yet."""
+def summaries(data_dir: str | Path, database_url: str | None = None) -> list[dict]:
+    """Every learner's summary (``ProgressStore.summary``), by name; [] if nobody has used this folder yet.
+    With ``database_url``, from that PostgreSQL database (``OSError`` with one line if it cannot be read)."""
+    if database_url:
+        from ..progress.postgres import read_all_summaries
+
+        return read_all_summaries(database_url, _questions())
     from ..progress import DB_NAME, ProgressStore
     from ..progress.schema import connect
 
@@ -97,8 +102,12 @@ def format_csv(data: list[dict]) -> str:
     return buffer.getvalue().rstrip("\n")
 
 
-def run_report(data_dir: Path, fmt: str = "text") -> int:
-    data = summaries(data_dir)
+def run_report(data_dir: Path, fmt: str = "text", database_url: str | None = None) -> int:
+    try:
+        data = summaries(data_dir, database_url)
+    except OSError as e:
+        print(f"tui-tutor: error: {e}", file=sys.stderr)
+        return 1
     if fmt == "json":
         text = json.dumps({"lessons": _lesson_count(), "students": data}, ensure_ascii=False, indent=1)
     elif fmt == "csv":

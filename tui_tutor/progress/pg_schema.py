@@ -31,7 +31,9 @@ LAB_MIGRATIONS: list[tuple[str, ...]] = [
     (  # 1: the class list, shared by every server (the JSON file's content, one row a student)
         ("CREATE TABLE lab_accounts (name TEXT PRIMARY KEY, keys TEXT NOT NULL, password TEXT,"
          " added TEXT NOT NULL)"),
-        "CREATE SEQUENCE lab_accounts_changes",  # bumped by every edit: servers reread when it moved
+        # one row, bumped by every edit in the edit's own transaction: servers reread when it moved
+        "CREATE TABLE lab_accounts_version (one INTEGER PRIMARY KEY CHECK (one = 1), n BIGINT NOT NULL)",
+        "INSERT INTO lab_accounts_version VALUES (1, 0)",
     ),
 ]
 

@@ -160,4 +160,23 @@ class PostgresStore(ProgressStore):
             self._conn.close()
 
 
-__all__ = ["PostgresStore", "connect", "is_postgres_url", "redact"]
+def read_all_summaries(url: str, questions: Mapping[int, int | Collection[str]] | None = None) -> list[dict]:
+    """Every learner's summary, registering nobody (``lab report``); ``OSError`` saying why it cannot be read."""
+    import psycopg
+
+    try:
+        conn = connect(url)
+    except (psycopg.Error, ValueError) as e:
+        raise OSError(f"the database {redact(url)} cannot be reached ({_first_line(e)})") from None
+    try:
+        migrate(conn)
+        return PostgresStore(conn, "", url).all_users_summary(questions)
+    except TooNew as e:
+        raise OSError(f"the database {redact(url)} {e}") from None
+    except psycopg.Error as e:
+        raise OSError(f"the database {redact(url)} cannot be read ({_first_line(e)})") from None
+    finally:
+        conn.close()
+
+
+__all__ = ["PostgresStore", "connect", "is_postgres_url", "read_all_summaries", "redact"]
