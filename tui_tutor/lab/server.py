@@ -32,6 +32,7 @@ from .escape import shown
 from .hostkey import host_fingerprint, load_host_key_file, load_or_create_host_key
 from .names import AccountError
 from .prefork import Zygote, zygote_target
+from .proxy_protocol import ProxyProtocolServer
 
 LOG_FILE = "lab.log"
 
@@ -131,11 +132,16 @@ class Lab:
     async def start(self) -> None:
         logging.getLogger("asyncssh").setLevel(logging.WARNING)
         c = self.config
-        self._server = await asyncssh.create_server(
-            lambda: LabConnection(self), c.host, c.port, server_host_keys=[self.host_key], encoding=None,
-            line_editor=False, agent_forwarding=False, x11_forwarding=False, allow_scp=False,
-            login_timeout=c.login_timeout, keepalive_interval=60, keepalive_count_max=3, gss_host=None,
-            reuse_address=True, config=None)
+        ssh_options = dict(server_host_keys=[self.host_key], encoding=None,
+                           line_editor=False, agent_forwarding=False, x11_forwarding=False, allow_scp=False,
+                           login_timeout=c.login_timeout, keepalive_interval=60, keepalive_count_max=3, gss_host=None)
+        if c.proxy_protocol:  # behind a balancer: each connection's PROXY header names the student's address
+            self._server = await ProxyProtocolServer(
+                {**ssh_options, "server_factory": lambda: LabConnection(self)}, self.log_seldom,
+                max_pending=2 * c.max_waiting).start(c.host, c.port)
+        else:
+            self._server = await asyncssh.create_server(lambda: LabConnection(self), c.host, c.port,
+                                                        reuse_address=True, config=None, **ssh_options)
         self.port = self._server.get_port()
         target = zygote_target(c.tutor_command) if c.zygote else None
         if target is not None:
@@ -148,7 +154,8 @@ class Lab:
                 self.log(f"warning: the zygote could not be started ({e}); tutors start the slow way")
                 self.zygote = None
         self.log(f"listening on {c.host}:{self.port} host key {self.fingerprint} "
-                 f"max sessions {c.max_sessions} guests {'allowed' if c.guest else 'not allowed'}")
+                 f"max sessions {c.max_sessions} guests {'allowed' if c.guest else 'not allowed'}"
+                 + (" behind a balancer (PROXY protocol)" if c.proxy_protocol else ""))
         mib = lambda n: f"{n >> 20} MiB" if n else "no limit"
         self.log(f"limits: {c.login_timeout:g} s to log in, {c.max_waiting} waiting to log in "
                  f"({c.max_waiting_per_address} per address), {c.sessions_per_connection} sessions a connection, "
