@@ -50,3 +50,18 @@ def number(accept: Callable[[float], bool], not_number: str, out_of_range: str) 
 
     return parse
 
+
+
+def database_url(text: str) -> str:
+    """An argparse type: a ``postgresql://`` URL (``--database-url``)."""
+    if not text.startswith(("postgresql://", "postgres://")):
+        raise argparse.ArgumentTypeError("expected a postgresql://USER@HOST/DATABASE URL, not "
+                                         f"{text.split('@')[-1][:60]!r}")
+    return text
+
+
+def database_url_option(p: argparse.ArgumentParser, what: str = "progress") -> None:
+    """``--database-url``: a PostgreSQL database instead of the SQLite file in the data folder."""
+    p.add_argument("--database-url", metavar="URL", type=database_url, default=None,
+                   help=f"keep {what} in this PostgreSQL database (postgresql://USER@HOST/DB) instead of the "
+                        "data folder's SQLite file (default: $TUI_TUTOR_DATABASE_URL)")

@@ -29,10 +29,11 @@ def cmd_quiz_check(_args: argparse.Namespace) -> int:
 
 
 def cmd_progress(args: argparse.Namespace) -> int:
-    from ..progress import data_dir, default_user, open_store
+    from ..progress import database_url, default_user, open_store_url
 
     user = getattr(args, "user", None) or default_user()
-    store, warning = open_store(data_dir(getattr(args, "data_dir", None)), user)
+    url = database_url(getattr(args, "database_url", None))
+    store, warning = open_store_url(url, user, getattr(args, "data_dir", None))
     if args.reset and store.reason:  # a reset in memory would say "reset" and change nothing on disk
         raise UsageError(f"cannot reset the progress of {store.user}: {store.reason}; nothing was changed")
     if warning:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 
 from .. import __version__
-from .errors import UsageError, number, whole_number
+from .errors import UsageError, database_url_option, number, whole_number
 
 
 class _Parser(argparse.ArgumentParser):
@@ -126,6 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--yes", action="store_true", help="with --reset: don't ask")
     _language_option(p)
     _progress_options(p)
+    database_url_option(p)
 
     try:
         from ..lab.cli import add_lab_parser

@@ -13,7 +13,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from ..cli.errors import number, whole_number
+from ..cli.errors import database_url_option, number, whole_number
 
 EXIT_USAGE = 2
 _SUPPRESS = argparse.SUPPRESS
@@ -91,6 +91,16 @@ def add_lab_parser(subparsers) -> argparse.ArgumentParser:
                    help="start each tutor from nothing (slower, more memory) instead of forking it from "
                         "one loaded copy")
     p.add_argument("--tutor-command", default=None, help=_SUPPRESS)  # tests: a stand-in for the tutor
+    g = p.add_argument_group("several servers", "identical servers behind a load balancer, sharing one database")
+    database_url_option(g, "progress and the class list")
+    g.add_argument("--host-key", metavar="FILE", default=None, type=Path,
+                   help="the server's private host key (the same file on every server, so students' ssh "
+                        "never warns when they land on another); default: made in the data folder")
+    g.add_argument("--proxy-protocol", action="store_true",
+                   help="every connection starts with HAProxy's PROXY header (v1 or v2), which gives the "
+                        "student's own address; without this option such a header is refused")
+    g.add_argument("--log-stdout", action="store_true",
+                   help="log to standard output (the journal under systemd) instead of standard error")
 
     p = sub.add_parser("user", help="the class list: add, list, remove, import",
                        description="Who may log in: public keys (several per student) and optional passwords.")
@@ -104,19 +114,24 @@ def add_lab_parser(subparsers) -> argparse.ArgumentParser:
     q.add_argument("--instructor", action="store_true",
                    help="an instructor: logs in to the class board (`lab board`) instead of a tutor")
     _data_dir_option(q)
+    database_url_option(q, "the class list")
     q = users.add_parser("list", help="list the students")
     _data_dir_option(q)
+    database_url_option(q, "the class list")
     q = users.add_parser("remove", help="remove a student (their progress stays)")
     q.add_argument("name", metavar="NAME")
     _data_dir_option(q)
+    database_url_option(q, "the class list")
     q = users.add_parser("import", help="add a class at once",
                          description="Adds students from a folder of NAME.pub files, or from one "
                                      "authorized_keys-style file whose key comments are the names.")
     q.add_argument("path", metavar="PATH")
     _data_dir_option(q)
+    database_url_option(q, "the class list")
 
     p = sub.add_parser("report", help="each student's lessons read, quiz scores and last visit")
     _data_dir_option(p)
+    database_url_option(p)
     p.add_argument("--format", choices=("text", "csv", "json"), default="text")
 
     p = sub.add_parser("status", help="what each connected student is doing now (from the running lab)")
@@ -173,6 +188,12 @@ def _data_dir(args, make: bool = False) -> Path:
     return folder
 
 
+def _database_url(args) -> str | None:
+    from ..progress import database_url
+
+    return database_url(getattr(args, "database_url", None))
+
+
 def run_lab(args) -> int:
     from .names import AccountError
 
@@ -190,7 +211,7 @@ def run_lab(args) -> int:
         if args.lab_command == "report":
             from .report import run_report
 
-            return run_report(_data_dir(args), args.format)
+            return run_report(_data_dir(args), args.format, _database_url(args))
         if args.lab_command in ("status", "board"):
             return _live(args)
         if args.lab_command == "web":
@@ -215,7 +236,9 @@ def _serve(args) -> int:
                        max_waiting_per_address=args.max_waiting_per_address,
                        sessions_per_connection=args.sessions_per_connection,
                        sessions_per_user=args.sessions_per_user, password_tries=args.password_tries,
-                       tutor_memory=args.tutor_memory << 20, tutor_file_size=args.tutor_file_size << 20)
+                       tutor_memory=args.tutor_memory << 20, tutor_file_size=args.tutor_file_size << 20,
+                       database_url=_database_url(args), host_key_file=args.host_key,
+                       proxy_protocol=args.proxy_protocol, log_to_stdout=args.log_stdout)
     if args.tutor_command:
         config.tutor_command = shlex.split(args.tutor_command)
 
@@ -235,6 +258,13 @@ def _serve(args) -> int:
             print("nobody can log in yet: add students with `tui-tutor lab user add NAME --key FILE` "
                   "or `tui-tutor lab user import PATH`, or serve with --guest", flush=True)
 
+    if args.host_key:
+        from .hostkey import load_host_key_file
+
+        try:
+            load_host_key_file(args.host_key)  # checked here, so that a bad file gets one line, not a traceback
+        except (OSError, ValueError) as e:
+            return _error(str(e))
     try:
         return asyncio.run(serve(config, ready))
     except OSError as e:
@@ -279,10 +309,26 @@ def _read_password() -> str:
 
 
 def _user(args) -> int:
-    from .accounts import Accounts, fingerprint, hash_password, keys_to_import, read_key_file
+    from .accounts import Accounts
+
+    url = _database_url(args)
+    if url:
+        from .accounts_db import DatabaseAccounts
+
+        accounts = DatabaseAccounts(url)
+    else:
+        accounts = Accounts(_data_dir(args, make=args.user_command != "list"))
+    try:
+        return _user_command(args, accounts)
+    finally:
+        if url:
+            accounts.close()
+
+
+def _user_command(args, accounts) -> int:
+    from .accounts import fingerprint, hash_password, keys_to_import, read_key_file
     from .names import GUEST_PREFIX, AccountError, validate_name
 
-    accounts = Accounts(_data_dir(args, make=args.user_command != "list"))
     if args.user_command == "list":
         if not accounts.users:
             print("no students yet: add them with `tui-tutor lab user add NAME --key FILE` or `lab user import`")

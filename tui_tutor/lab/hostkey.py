@@ -69,3 +69,18 @@ def _kind(info: os.stat_result) -> str:
 
 def host_fingerprint(key: asyncssh.SSHKey) -> str:
     return key.get_fingerprint("sha256")
+
+
+def load_host_key_file(path: str | os.PathLike) -> tuple[asyncssh.SSHKey, str | None]:
+    """The key in ``path`` (``--host-key FILE``: every server behind a balancer presents the same one), and a
+    warning or None. ``OSError``/``ValueError`` with one line saying what is wrong with the file."""
+    path = Path(path)
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        key = asyncssh.read_private_key(path)
+    except OSError as e:
+        raise OSError(f"cannot read the host key {path}: {e.strerror or e}") from None
+    except (ValueError, asyncssh.KeyImportError) as e:
+        raise ValueError(f"{path} is not an SSH private key ({e})") from None
+    warning = f"{path} can be read by others (mode {mode:o}): chmod 600 it" if mode & 0o077 else None
+    return key, warning

@@ -30,9 +30,15 @@ class ReportError(Exception):
     """The progress database cannot be reported on; the message names the file and why."""
 
 
-def summaries(data_dir: str | Path) -> list[dict]:
-    """Every learner's summary (``ProgressStore.summary``), by name; [] if nobody has used this folder yet."""
+def summaries(data_dir: str | Path, database_url: str | None = None) -> list[dict]:
+    """Every learner's summary (``ProgressStore.summary``), by name; [] if nobody has used this folder yet.
+    With ``database_url``, from that PostgreSQL database (``OSError`` with one line if it cannot be read)."""
     import sqlite3
+
+    if database_url:
+        from ..progress.postgres import read_all_summaries
+
+        return read_all_summaries(database_url, _questions())
 
     from ..progress import DB_NAME, ProgressStore
     from ..progress.schema import Corrupt, TooNew, Unreadable, read_only_copy
@@ -170,10 +176,10 @@ def format_csv(data: list[dict]) -> str:
     return buffer.getvalue().rstrip("\n")
 
 
-def run_report(data_dir: Path, fmt: str = "text") -> int:
+def run_report(data_dir: Path, fmt: str = "text", database_url: str | None = None) -> int:
     try:
-        data = summaries(data_dir)
-    except ReportError as e:
+        data = summaries(data_dir, database_url)
+    except (ReportError, OSError) as e:
         print(f"tui-tutor: error: {e}", file=sys.stderr)
         return 2
     if fmt == "json":

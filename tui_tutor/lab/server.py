@@ -22,15 +22,18 @@ from pathlib import Path
 
 import asyncssh
 
+from ..progress import DATABASE_URL_ENV
 from .accounts import Accounts
+from .accounts_db import DatabaseAccounts
 from .channel import LabSession, tutor_env
 from .confine import TutorLimits, make_run_dir
 from .connection import LabConnection
 from .escape import shown
 from .feed import Feed
-from .hostkey import host_fingerprint, load_or_create_host_key
+from .hostkey import host_fingerprint, load_host_key_file, load_or_create_host_key
 from .names import AccountError
 from .prefork import Zygote, zygote_target
+from .proxy_protocol import ProxyProtocolServer
 
 LOG_FILE = "lab.log"
 
@@ -60,6 +63,10 @@ class LabConfig:
     shutdown_grace: float = 5.0  # for the tutors to save after SIGTERM when the lab stops
     log_to_stderr: bool = True
     zygote: bool = True  # fork tutors from a preloaded zygote where the tutor command allows; else spawn each
+    database_url: str | None = None  # progress and the class list in PostgreSQL, shared with other servers
+    host_key_file: Path | None = None  # the same key on every server behind a balancer; else made in data_dir
+    log_to_stdout: bool = False  # the log on standard output (the journal) instead of standard error
+    proxy_protocol: bool = False  # a PROXY header (v1 or v2) from a balancer comes first on every connection
 
 
 class Lab:
@@ -72,13 +79,17 @@ class Lab:
         self.logger = logging.Logger("tui_tutor.lab")  # noqa: LOG001 -- not registered: each Lab has its own handlers
         os.close(os.open(config.data_dir / LOG_FILE, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))  # not 644
         handlers: list[logging.Handler] = [logging.FileHandler(config.data_dir / LOG_FILE, encoding="utf-8")]
-        if config.log_to_stderr:
-            handlers.append(logging.StreamHandler(sys.stderr))
+        if config.log_to_stderr or config.log_to_stdout:
+            handlers.append(logging.StreamHandler(sys.stdout if config.log_to_stdout else sys.stderr))
         for h in handlers:
             h.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%Y-%m-%dT%H:%M:%S"))
             self.logger.addHandler(h)
-        self.accounts = Accounts(config.data_dir)
-        self.host_key, created, warning = load_or_create_host_key(config.data_dir)
+        self.accounts = Accounts(config.data_dir) if not config.database_url else DatabaseAccounts(
+            config.database_url)
+        if config.host_key_file:
+            (self.host_key, warning), created = load_host_key_file(config.host_key_file), False
+        else:
+            self.host_key, created, warning = load_or_create_host_key(config.data_dir)
         self.fingerprint = host_fingerprint(self.host_key)
         if created:
             self.log(f"made a new host key {self.fingerprint}")
@@ -115,16 +126,24 @@ class Lab:
         self.log(line + (f" (and {held} more like it in the last {now - last:.0f} s)" if held else ""))
 
     def tutor_env(self, term: str | None, client_env) -> dict[str, str]:
-        return tutor_env(term, client_env, home=str(self.run_dir))
+        env = tutor_env(term, client_env, home=str(self.run_dir))
+        if self.config.database_url:  # the tutor opens its store from the URL (progress.open_store)
+            env[DATABASE_URL_ENV] = self.config.database_url
+        return env
 
     async def start(self) -> None:
         logging.getLogger("asyncssh").setLevel(logging.WARNING)
         c = self.config
-        self._server = await asyncssh.create_server(
-            lambda: LabConnection(self), c.host, c.port, server_host_keys=[self.host_key], encoding=None,
-            line_editor=False, agent_forwarding=False, x11_forwarding=False, allow_scp=False,
-            login_timeout=c.login_timeout, keepalive_interval=60, keepalive_count_max=3, gss_host=None,
-            reuse_address=True, config=None)
+        ssh_options = dict(server_host_keys=[self.host_key], encoding=None,
+                           line_editor=False, agent_forwarding=False, x11_forwarding=False, allow_scp=False,
+                           login_timeout=c.login_timeout, keepalive_interval=60, keepalive_count_max=3, gss_host=None)
+        if c.proxy_protocol:  # behind a balancer: each connection's PROXY header names the student's address
+            self._server = await ProxyProtocolServer(
+                {**ssh_options, "server_factory": lambda: LabConnection(self)}, self.log_seldom,
+                max_pending=2 * c.max_waiting).start(c.host, c.port)
+        else:
+            self._server = await asyncssh.create_server(lambda: LabConnection(self), c.host, c.port,
+                                                        reuse_address=True, config=None, **ssh_options)
         self.port = self._server.get_port()
         await self.feed.start()
         target = zygote_target(c.tutor_command) if c.zygote else None
@@ -138,7 +157,8 @@ class Lab:
                 self.log(f"warning: the zygote could not be started ({e}); tutors start the slow way")
                 self.zygote = None
         self.log(f"listening on {c.host}:{self.port} host key {self.fingerprint} "
-                 f"max sessions {c.max_sessions} guests {'allowed' if c.guest else 'not allowed'}")
+                 f"max sessions {c.max_sessions} guests {'allowed' if c.guest else 'not allowed'}"
+                 + (" behind a balancer (PROXY protocol)" if c.proxy_protocol else ""))
         mib = lambda n: f"{n >> 20} MiB" if n else "no limit"
         self.log(f"limits: {c.login_timeout:g} s to log in, {c.max_waiting} waiting to log in "
                  f"({c.max_waiting_per_address} per address), {c.sessions_per_connection} sessions a connection, "
@@ -173,6 +193,8 @@ class Lab:
         if self._server is not None:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self._server.wait_closed(), 5)
+        if isinstance(self.accounts, DatabaseAccounts):
+            self.accounts.close()
         self.log("stopped")
         for h in self.logger.handlers:
             h.close()

@@ -24,9 +24,10 @@ from .schema import MIGRATIONS, SCHEMA_VERSION
 from .store import DB_NAME, Answer, MemoryStore, NullStore, ProgressStore, Score, default_user
 
 __all__ = ["DB_NAME", "ENV_VAR", "MIGRATIONS", "SCHEMA_VERSION", "Answer", "MemoryStore", "NullStore", "ProgressStore", "Score",
-           "data_dir", "default_user", "open_store"]
+           "data_dir", "default_user", "open_store", "open_store_url", "DATABASE_URL_ENV", "database_url"]
 
 ENV_VAR = "TUI_TUTOR_DATA_DIR"
+DATABASE_URL_ENV = "TUI_TUTOR_DATABASE_URL"  # a PostgreSQL database instead of the SQLite file
 
 
 def data_dir(explicit: str | os.PathLike | None = None) -> Path:
@@ -36,6 +37,31 @@ def data_dir(explicit: str | os.PathLike | None = None) -> Path:
 
 
 def open_store(directory: str | os.PathLike, user: str | None = None) -> tuple[ProgressStore, str | None]:
-    """The store in ``directory`` (created if need be) and a one-sentence warning, or None if all is well."""
+    """The store in ``directory`` (created if need be) and a one-sentence warning, or None if all is well.
+
+    With $TUI_TUTOR_DATABASE_URL set, the store in that database instead (how the lab's tutors find it).
+    """
+    if os.environ.get(DATABASE_URL_ENV):
+        return open_store_url(os.environ[DATABASE_URL_ENV], user)
     store = ProgressStore.open(Path(directory) / DB_NAME, user or default_user())
+    return store, store.warning
+
+
+def database_url(explicit: str | None = None) -> str | None:
+    """``--database-url`` if given, else $TUI_TUTOR_DATABASE_URL, else None (the SQLite file)."""
+    return explicit or os.environ.get(DATABASE_URL_ENV) or None
+
+
+def open_store_url(url: str | None, user: str | None = None,
+                   directory: str | os.PathLike | None = None) -> tuple[ProgressStore, str | None]:
+    """The store a URL names (``postgresql://…``), or with no URL the SQLite file in ``directory``."""
+    if not url:
+        store = ProgressStore.open(Path(data_dir(directory)) / DB_NAME, user or default_user())
+        return store, store.warning
+    from .postgres import PostgresStore, is_postgres_url, redact
+
+    if not is_postgres_url(url):
+        store = NullStore(user or default_user(), f"{redact(url)} is not a postgresql:// URL")
+    else:
+        store = PostgresStore.open_url(url, user)
     return store, store.warning

@@ -1,0 +1,323 @@
+"""Two lab servers behind HAProxy, one PostgreSQL: a class logs in, one server is killed, nothing is lost.
+
+Method
+------
+A throwaway PostgreSQL (``tests/postgres_cluster.py``: initdb in a temporary folder, a Unix
+socket), the class list in it (``--students`` accounts with a key each), one shared host key
+file, two ``tui-tutor lab serve --proxy-protocol --database-url … --host-key …`` processes
+with the real tutor, and HAProxy in front on 127.0.0.1 (TCP mode, ``balance leastconn``,
+``send-proxy-v2``, health checks every second; the servers see HAProxy come from 127.0.0.2).
+Each student is an asyncssh client from an address of their own (127.0.1.N) with a 100x32 pty:
+
+1. logs in through HAProxy: first frame = from the connection to the footer's "Quit";
+2. opens the workbench (``w``) and steps it ``--steps`` times (``n``): key-to-frame = from a
+   key's write to the last byte of its repaint (ended by 0.15 s of silence);
+3. opens the quiz (``z``) and answers ``--answers`` questions with "1"; an answer is
+   acknowledged when the tutor shows its verdict ("The answer: …"), and counted then.
+
+Then, every session still open, the server with the most sessions is killed (SIGKILL). Its
+students run the same command again: HAProxy sends them to the other server, and they must
+get their first frame there. The database must then hold, for every student, the workbench
+at the step they last saw ("Step N of") and exactly the answers they saw acknowledged. Finally the servers' logs must show
+each student's own address (127.0.1.N), never HAProxy's. Needs PostgreSQL's server programs
+and HAProxy (``apt-get install postgresql haproxy``). A report; the exit status is 0 only if
+nothing was lost and every address was right.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import asyncssh
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+from postgres_cluster import Cluster, find_binaries  # noqa: E402
+
+from tui_tutor.lab.accounts_db import DatabaseAccounts  # noqa: E402
+from tui_tutor.progress.postgres import PostgresStore, connect  # noqa: E402
+
+SIZE, SETTLE = (100, 32), 0.15
+STEP = re.compile(rb"Step (\d+) of")
+ESCAPES = re.compile(rb"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+def last_step(output: bytes) -> int:
+    """The step the workbench shows last in ``output`` (its number may be painted apart from its words)."""
+    return int(STEP.findall(ESCAPES.sub(b"", output))[-1])
+HAPROXY = """global
+    maxconn 1000
+defaults
+    mode tcp
+    timeout connect 2s
+    timeout client 10m
+    timeout server 10m
+    retries 3
+    option redispatch
+frontend ssh_in
+    bind 127.0.0.1:{front}
+    default_backend lab
+backend lab
+    balance leastconn
+    option tcp-check
+    tcp-check expect rstring ^SSH-2\\.0-
+    default-server check check-send-proxy inter 1s fall 1 rise 1 send-proxy-v2 source 127.0.0.2
+    server lab1 127.0.0.1:{port1}
+    server lab2 127.0.0.1:{port2}
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def pct(values: list[float], q: float) -> float:
+    return statistics.quantiles(values, n=100)[q - 1] if len(values) > 1 else (values or [float("nan")])[0]
+
+
+class Student:
+    def __init__(self, n: int, key) -> None:
+        self.name, self.key, self.addr = f"s{n:02d}", key, f"127.0.1.{n + 1}"
+        self.output, self.times, self.changed = bytearray(), [], asyncio.Event()
+        self.first_frame, self.latencies, self.acked, self.step_seen = float("nan"), [], 0, None
+        self.reconnected, self.step_after, self.failed = False, None, None
+
+    async def _pump(self, process) -> None:
+        try:
+            while chunk := await process.stdout.read(65536):
+                self.output += chunk
+                self.times.append(time.perf_counter())
+                self.changed.set()
+        except (OSError, asyncssh.Error):
+            pass  # the server went away: come_back() sees the session closed
+
+    async def settled(self, since: int, quiet: float = SETTLE, timeout: float = 30) -> float | None:
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            self.changed.clear()
+            try:
+                await asyncio.wait_for(self.changed.wait(), quiet)
+            except TimeoutError:
+                if len(self.times) > since:
+                    return self.times[-1]
+        return None
+
+    async def wait_for(self, patterns: tuple[bytes, ...], since: int, timeout: float = 120) -> None:
+        async with asyncio.timeout(timeout):
+            while not any(p in self.output[since:] for p in patterns):
+                self.changed.clear()
+                await self.changed.wait()
+
+    async def login(self, port: int) -> None:
+        """The same command as the first time: ssh through the balancer, a pty, the first frame."""
+        t0 = time.perf_counter()
+        self.conn = await asyncssh.connect("127.0.0.1", port, username=self.name, client_keys=[self.key],
+                                           local_addr=(self.addr, 0), known_hosts=None, config=None,
+                                           agent_path=None, password_auth=False, kbdint_auth=False, gss_auth=False)
+        self.output.clear()
+        self.times.clear()
+        self.process = await self.conn.create_process(term_type="xterm-256color", term_size=SIZE, encoding=None)
+        self.pump = asyncio.get_running_loop().create_task(self._pump(self.process))
+        await self.wait_for((b"Quit", b"Score"), 0)  # the footer, or the quiz's score (its footer is full)
+        return time.perf_counter() - t0
+
+    def send(self, keys: bytes) -> int:
+        mark = len(self.times)
+        self.process.stdin.write(keys)
+        return mark
+
+    async def work(self, port: int, steps: int, answers: int) -> None:
+        try:
+            self.first_frame = await self.login(port)
+            await self.settled(0, 0.4)
+            await self.settled(self.send(b"w"), 0.4)
+            for _ in range(steps):
+                t, mark = time.perf_counter(), self.send(b"n")
+                end = await self.settled(mark)
+                if end is not None:
+                    self.latencies.append(1000 * (end - t))
+            # a step repaints only the cells that changed ("Step 10" to "Step 11" is one digit): a resize
+            # repaints the whole screen, where the step can be read
+            before = len(self.output)
+            self.process.change_terminal_size(SIZE[0], SIZE[1] + 1)
+            await self.wait_for((b"Step",), before, timeout=30)
+            await self.settled(len(self.times) - 1, 0.4)
+            self.step_seen = last_step(bytes(self.output[before:]))
+            await self.settled(self.send(b"z"), 0.4)
+            for _ in range(answers):
+                before = len(self.output)
+                self.send(b"1\r")
+                try:  # the verdict; none in 6 s: "1" was no valid answer to this question
+                    await self.wait_for((b"The answer",), before, timeout=6)
+                except TimeoutError:
+                    pass
+                await self.settled(len(self.times) - 1, 0.3)
+                if b"The answer" in self.output[before:]:
+                    self.acked += 1
+                    await self.settled(self.send(b"\r"), 0.3)  # on to the next question
+                else:  # "1" is no answer to this one: leave the field, next question, back in the field
+                    await self.settled(self.send(b"\x1bna"), 0.3)
+        except (OSError, asyncssh.Error, TimeoutError, IndexError) as e:
+            self.failed = f"{type(e).__name__}: {e}"
+
+    async def come_back(self, port: int) -> None:
+        """After the kill: if the session died, the same command again, to its first frame."""
+        try:
+            process = getattr(self, "process", None)
+            if process is None or process.is_closing() or self.conn.is_closed() or process.exit_status is not None:
+                self.reconnected = True
+                await self.login(port)
+                await self.settled(0, 0.4)
+        except (OSError, asyncssh.Error, TimeoutError) as e:
+            self.failed = f"could not log in again: {type(e).__name__}: {e}"
+
+
+def start_server(n: int, port: int, url: str, host_key: Path, tmp: Path, students: int) -> subprocess.Popen:
+    out = open(tmp / f"server{n}.out", "w")  # noqa: SIM115 -- the server's stdout for its whole life
+    argv = [sys.executable, "-m", "tui_tutor", "lab", "serve", "--port", str(port), "--proxy-protocol",
+            "--database-url", url, "--host-key", str(host_key), "--data-dir", str(tmp / f"server{n}"),
+            "--max-sessions", str(students + 4), "--log-stdout"]
+    return subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT, start_new_session=True)
+
+
+def wait_listening(tmp: Path, n: int, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while "serving on" not in (tmp / f"server{n}.out").read_text():
+        if time.monotonic() > deadline:
+            raise SystemExit(f"server {n} did not start:\n" + (tmp / f"server{n}.out").read_text())
+        time.sleep(0.1)
+
+
+def logins(tmp: Path, n: int) -> list[tuple[str, str]]:
+    return re.findall(r"login user=(\S+) from=(\S+)", (tmp / f"server{n}.out").read_text())
+
+
+async def run(students: int, steps: int, answers: int, stagger: float, tmp: Path, cluster: Cluster) -> int:
+    url = cluster.fresh_url()
+    keys = {n: asyncssh.generate_private_key("ssh-ed25519") for n in range(students)}
+    accounts = DatabaseAccounts(url)
+    with accounts.editing():
+        for n, key in keys.items():
+            accounts.account(f"s{n:02d}", create=True).add_keys([key.convert_to_public()])
+    accounts.close()
+    host_key = tmp / "host-key"
+    host_key.write_bytes(asyncssh.generate_private_key("ssh-ed25519").export_private_key())
+    host_key.chmod(0o600)
+    ports, front = [free_port(), free_port()], free_port()
+    servers = {n: start_server(n, ports[n - 1], url, host_key, tmp, students) for n in (1, 2)}
+    (tmp / "haproxy.cfg").write_text(HAPROXY.format(front=front, port1=ports[0], port2=ports[1]))
+    haproxy_out = open(tmp / "haproxy.out", "w")  # noqa: SIM115 -- its warnings, for when something fails
+    haproxy = subprocess.Popen(["haproxy", "-db", "-f", str(tmp / "haproxy.cfg")], stdout=haproxy_out,
+                               stderr=subprocess.STDOUT)
+    try:
+        for n in servers:
+            wait_listening(tmp, n)
+        await asyncio.sleep(2.5)  # HAProxy's first health checks
+        class_ = [Student(n, keys[n]) for n in range(students)]
+        print(f"{students} students through HAProxy on port {front} to two servers; each: first frame, "
+              f"{steps} steps, {answers} answers …", flush=True)
+
+        async def staggered(i: int, s: Student) -> None:
+            await asyncio.sleep(i * stagger)
+            await s.work(front, steps, answers)
+        await asyncio.gather(*(staggered(i, s) for i, s in enumerate(class_)))
+        await asyncio.sleep(1.5)  # the workbench is saved 1 s after its last change
+        for s in class_:
+            if s.failed:
+                print(f"  {s.name} before the kill: {s.failed}")
+        before = {n: len(logins(tmp, n)) for n in servers}
+        if not any(before.values()):
+            for name in ("server1.out", "server2.out", "haproxy.out"):
+                print(f"{name}:\n" + (tmp / name).read_text()[-3000:])
+            return 1
+        victim = max(servers, key=lambda n: before[n])
+        print(f"sessions per server: {before}; killing server {victim} (SIGKILL) …", flush=True)
+        os.killpg(servers[victim].pid, signal.SIGKILL)
+        await asyncio.sleep(3)
+        await asyncio.gather(*(s.come_back(front) for s in class_))
+        return report(class_, tmp, servers, victim, url)
+    finally:
+        haproxy.terminate()
+        for proc in servers.values():
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+                proc.wait(30)
+        haproxy.wait(10)
+
+
+def report(class_: list[Student], tmp: Path, servers: dict, victim: int, url: str) -> int:
+    firsts = [s.first_frame for s in class_ if s.first_frame == s.first_frame]
+    latencies = [ms for s in class_ for ms in s.latencies]
+    print(f"first frame through the balancer: median {statistics.median(firsts):.2f} s, "
+          f"p90 {pct(firsts, 90):.2f} s, max {max(firsts):.2f} s ({len(firsts)} sessions)")
+    print(f"key to frame: median {statistics.median(latencies):.0f} ms, p90 {pct(latencies, 90):.0f} ms, "
+          f"p99 {pct(latencies, 99):.0f} ms ({len(latencies)} keys)")
+    survivor = 3 - victim
+    print(f"reconnected: {sum(s.reconnected for s in class_)} students (to server "
+          f"{survivor}: {sum(1 for _ in logins(tmp, survivor))} logins there in all)")
+    conn = connect(url)
+    lost, extra = [], 0
+    for s in class_:
+        store = PostgresStore(conn, s.name, url)
+        saved, bench = len(store.answers()), store.get_state("workbench")
+        s.step_after = json.loads(bench)["step"] + 1 if bench else None  # shown 1-based: "Step 4 of"
+        extra += max(0, saved - s.acked)
+        if s.failed or saved < s.acked or s.step_after != s.step_seen:
+            lost.append(f"{s.name}: answers acknowledged {s.acked}, in the database {saved}; workbench step "
+                        f"seen {s.step_seen}, after {s.step_after}; {s.failed or ''}")
+    conn.close()
+    acked = sum(s.acked for s in class_)
+    print(f"answers acknowledged: {acked} (and {extra} more saved whose verdict the client did not see in time); "
+          f"workbenches: {len(class_)}; "
+          f"{'all survived' if not lost else f'{len(lost)} students lost something'}")
+    for line in lost:
+        print("  " + line)
+    if lost and os.environ.get("LAB_CLUSTER_DEBUG"):
+        print("\n".join(line for line in (tmp / f"server{survivor}.out").read_text().splitlines()
+                        if "from=127.0.0.2" not in line)[-4000:])
+    seen = [(user, addr, n) for n in servers for user, addr in logins(tmp, n)]
+    wrong = [(u, a, n) for u, a, n in seen if a != f"127.0.1.{int(u[1:]) + 1}"]
+    print(f"log lines: {len(seen)} logins, {len(seen) - len(wrong)} with the student's own address, "
+          f"{len(wrong)} with another (e.g. {wrong[:2]})")
+    return 0 if not lost and not wrong else 1
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--students", type=int, default=40)
+    parser.add_argument("--steps", type=int, default=10)
+    parser.add_argument("--answers", type=int, default=3)
+    parser.add_argument("--stagger", type=float, default=0.1, help="seconds between two logins (default 0.1)")
+    args = parser.parse_args()
+    if not 1 <= args.students <= 250:
+        parser.error("--students: 1 to 250")
+    bin_dir = find_binaries()
+    if bin_dir is None or not any((Path(p) / "haproxy").exists() for p in os.environ["PATH"].split(os.pathsep)
+                                  + ["/usr/sbin"]):
+        parser.error("needs PostgreSQL's server programs and HAProxy: apt-get install postgresql haproxy")
+    os.environ["PATH"] += os.pathsep + "/usr/sbin"
+    cluster = Cluster(bin_dir, max_connections=2 * args.students + 50).start()
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            return asyncio.run(run(args.students, args.steps, args.answers, args.stagger, Path(tmp), cluster))
+    finally:
+        cluster.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
