@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+
+
+def _missing(reason: str) -> None:
+    """Skip where PostgreSQL is missing, except in CI (TUI_TUTOR_REQUIRE_POSTGRES=1), which must never skip."""
+    if os.environ.get("TUI_TUTOR_REQUIRE_POSTGRES"):
+        pytest.fail(reason)
+    pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")
@@ -13,10 +22,10 @@ def postgres_cluster():
     try:
         import psycopg  # noqa: F401
     except ImportError:
-        pytest.skip("psycopg is not installed: pip install -e '.[test]' brings it")
+        _missing("psycopg is not installed: pip install -e '.[test]' brings it")
     bin_dir = find_binaries()
     if bin_dir is None:
-        pytest.skip("PostgreSQL's server programs (initdb, pg_ctl) are not installed: apt-get install postgresql")
+        _missing("PostgreSQL's server programs (initdb, pg_ctl) are not installed: apt-get install postgresql")
     cluster = Cluster(bin_dir).start()
     yield cluster
     cluster.stop()
