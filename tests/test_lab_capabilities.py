@@ -18,7 +18,7 @@ from tui_tutor.progress import MemoryStore, open_store
 from tui_tutor.tutor.capabilities import Capabilities
 
 pytest.importorskip("asyncssh")
-from lab_support import keys, make_lab  # noqa: E402,F401 (fixtures)
+pytest_plugins = ["lab_support"]  # the make_lab and keys fixtures
 
 
 def shown(screen: bytes) -> str:

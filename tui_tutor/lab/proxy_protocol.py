@@ -105,7 +105,7 @@ async def read_header(sock: socket.socket, timeout: float = HEADER_TIMEOUT) -> t
     async with asyncio.timeout(timeout):
         while True:
             ready = loop.create_future()
-            loop.add_reader(sock.fileno(), lambda: ready.done() or ready.set_result(None))
+            loop.add_reader(sock.fileno(), lambda ready=ready: ready.done() or ready.set_result(None))
             try:
                 await ready
             finally:

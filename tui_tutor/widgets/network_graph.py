@@ -135,7 +135,6 @@ def _fit(v: float, width: int) -> str:
 
 
 def paint(layout: GraphLayout, ex: Explanation, step: Step, base: list[list[Cell]]) -> Picture:
-    net = ex.pass_.network
     grid = [list(row) for row in base]
     edges, arrow, edge_style_lit = lit_edges(step, layout.layers)
     lines = {layout.line_of(e) for e in edges}
