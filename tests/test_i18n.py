@@ -17,6 +17,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable
 
+import tui_tutor
 from tui_tutor.app import TutorApp
 from tui_tutor.curriculum.grading import AnswerError, parse_answer
 from tui_tutor.curriculum.quiz import KINDS
@@ -34,8 +35,8 @@ from tui_tutor.widgets.keys import bind
 from tui_tutor.widgets.parameter_grid import ParameterGrid
 from tui_tutor.widgets.pixel_grid import PixelGrid
 
-ROOT = Path(__file__).resolve().parents[1]
-PACKAGE = ROOT / "tui_tutor"
+PACKAGE = Path(tui_tutor.__file__).resolve().parent  # the package under test: the checkout's or the installed one
+ROOT = PACKAGE.parent
 OURS = (TutorApp, LessonsScreen, WorkbenchScreen, TrainingScreen, QuizScreen, HelpScreen, PromptScreen,
         MistakesScreen, PixelGrid, ParameterGrid)
 

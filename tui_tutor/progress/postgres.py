@@ -108,7 +108,9 @@ class PostgresStore(ProgressStore):
             for sql, params in statements:
                 cur.execute(translate(sql), _params(params))
 
-    def _write(self, *statements: tuple[str, tuple], seen: bool = True) -> None:
+    def _write(self, *statements: tuple[str, tuple], seen: bool = True, replaces: object = None) -> None:
+        # ``replaces`` serves the SQLite store's replay of writes kept in memory; PostgreSQL writes go
+        # straight to the server or, when it is gone, to memory for this session (see _to_memory).
         now = time.time()
         user = ("INSERT INTO users VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET last_seen = excluded.last_seen",
                 (self.user, now, now))
