@@ -9,6 +9,7 @@ terminal (no mouse reporting turned on there, no resizing, no title).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 import pyte
@@ -19,7 +20,7 @@ SYNC_ON, SYNC_OFF = "\x1b[?2026h", "\x1b[?2026l"  # a frame at once, where the t
 # pyte names the 16 colours (with its own spellings); anything else it keeps as "rrggbb"
 FG_CODES = {name: code for table in (graphics.FG_ANSI, graphics.FG_AIXTERM) for code, name in table.items()}
 BG_CODES = {name: code for table in (graphics.BG_ANSI, graphics.BG_AIXTERM) for code, name in table.items()}
-STYLES = (("bold", 1), ("italics", 3), ("underscore", 4), ("blink", 5), ("reverse", 7), ("strikethrough", 9))
+STYLES = (("bold", 1), ("italics", 3), ("underscore", 4), ("strikethrough", 9), ("reverse", 7), ("blink", 5))
 
 Note = Callable[[int, int, int, int], str]  # (shown cols, shown rows, their cols, their rows) -> the note
 
@@ -36,9 +37,11 @@ def _colour(value: str, codes: dict[str, int], extended: int) -> str:
     return str(codes["default"])
 
 
-def _sgr(char) -> str:
-    codes = ["0", *(str(code) for name, code in STYLES if getattr(char, name)),
-             _colour(char.fg, FG_CODES, 38), _colour(char.bg, BG_CODES, 48)]
+@functools.lru_cache(maxsize=4096)  # a screen has few distinct styles; a frame asks for each many times
+def _sgr(style: tuple) -> str:
+    fg, bg, *flags = style
+    codes = ["0", *(str(code) for (_name, code), on in zip(STYLES, flags, strict=True) if on),
+             _colour(fg, FG_CODES, 38), _colour(bg, BG_CODES, 48)]
     return f"\x1b[{';'.join(codes)}m"
 
 
@@ -94,7 +97,7 @@ class CroppedScreen:
                 continue  # the right half of a wide character, drawn with its left
             if wcwidth(text[0]) == 2 and x + 1 >= width:
                 text = " "  # a wide character the edge cuts in two: left out
-            if (sgr := _sgr(char)) != style:
+            if (sgr := _sgr(char[1:])) != style:  # fg, bg, then the flags, in pyte's Char order
                 parts.append(sgr)
                 style = sgr
             parts.append(text)
