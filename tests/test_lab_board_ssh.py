@@ -166,6 +166,11 @@ async def test_a_students_larger_screen_is_shown_cropped_with_a_note(make_lab, k
             ta.send(b"n")  # she works on while looked at; the crop follows
             await alice.until(lambda lines: any("Step 2 of" in line for line in lines))
             await board.until(same_top_left)
+            alice.screen.resize(20, 70)
+            ta.process.change_terminal_size(70, 20)  # now hers fits: her bytes as they come, no note
+            await alice.until(lambda lines: "viewing" in lines[0] and lines[19].strip())
+            await board.until(lambda lines: lines[:20] == [line.ljust(80) for line in alice.screen.display]
+                              and not any("Showing" in line for line in lines))
             teach.send(b"l")  # were it passed on, alice's tutor would open the lessons
             await asyncio.sleep(0.5)
             assert {r["user"]: r["screen"] for r in lab.feed.rows()}["alice"] == "workbench"
