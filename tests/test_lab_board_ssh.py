@@ -13,6 +13,7 @@ import sys
 import pytest
 
 asyncssh = pytest.importorskip("asyncssh")
+pyte = pytest.importorskip("pyte")
 pytest.register_assert_rewrite("lab_support")
 
 from lab_support import Term, connect, logged
@@ -118,6 +119,69 @@ async def test_the_instructor_watches_the_class_looks_over_one_shoulder_and_mess
                 await asyncio.wait_for(teach.process.wait(), 10)
             if getattr(teach.process, "returncode", 0) is None:
                 teach.process.kill()
+
+
+class Shown:
+    """What a terminal of ``size`` shows of a session's output, read as it comes (pyte, as the board does)."""
+
+    def __init__(self, term: Term, size: tuple[int, int]) -> None:
+        self.screen = pyte.Screen(*size)
+        stream = pyte.ByteStream(self.screen)
+
+        async def pump() -> None:
+            while chunk := await term.process.stdout.read(65536):
+                stream.feed(chunk)
+
+        self.task = asyncio.get_running_loop().create_task(pump())
+
+    async def until(self, ready, timeout: float = 10.0) -> list[str]:
+        """The screen's lines, once ``ready(lines)`` holds."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while not ready(lines := self.screen.display):
+            assert asyncio.get_running_loop().time() < deadline, "\n".join(lines)
+            assert not self.task.done(), "the session ended:\n" + "\n".join(lines)
+            await asyncio.sleep(0.05)
+        return lines
+
+
+async def test_a_students_larger_screen_is_shown_cropped_with_a_note(make_lab, keys, instructor):
+    lab = await make_lab(tutor_command=TUTOR)
+    async with connect(lab, "alice", keys["alice"]) as a, connect(lab, "teach", keys["stranger"]) as t:
+        ta, teach = await Term.open(a, size=(120, 40)), await Term.open(t, size=(80, 24))
+        alice, board = Shown(ta, (120, 40)), Shown(teach, (80, 24))
+        try:
+            await alice.until(lambda lines: any("Quit" in line for line in lines), timeout=30)
+            ta.send(b"w")
+            await alice.until(lambda lines: any("Step 1 of" in line for line in lines))
+            await board.until(lambda lines: any("alice" in line and "workbench" in line for line in lines), 15)
+            teach.send(b"\r")  # look over alice's shoulder: her 120x40 does not fit in 80x24
+
+            def same_top_left(lines: list[str]) -> bool:
+                theirs = alice.screen.display
+                return "viewing" in theirs[0] and lines[:23] == [line[:80] for line in theirs[:23]]
+
+            shown = await board.until(same_top_left)
+            assert "Showing 80×23 of alice's 120×40 screen" in shown[23]
+            assert "tui-tutor" in shown[0]  # her title bar, as far as it fits
+            ta.send(b"n")  # she works on while looked at; the crop follows
+            await alice.until(lambda lines: any("Step 2 of" in line for line in lines))
+            await board.until(same_top_left)
+            alice.screen.resize(20, 70)
+            ta.process.change_terminal_size(70, 20)  # now hers fits: her bytes as they come, no note
+            await alice.until(lambda lines: "viewing" in lines[0] and lines[19].strip())
+            await board.until(lambda lines: lines[:20] == [line.ljust(80) for line in alice.screen.display]
+                              and not any("Showing" in line for line in lines))
+            teach.send(b"l")  # were it passed on, alice's tutor would open the lessons
+            await asyncio.sleep(0.5)
+            assert {r["user"]: r["screen"] for r in lab.feed.rows()}["alice"] == "workbench"
+            teach.send(b"\x1b")
+            await board.until(lambda lines: any("the class" in line for line in lines))
+            assert not lab.feed.student_session("alice").viewers
+        finally:
+            for term in (teach, ta):
+                term.send(b"q")
+            for shown_ in (alice, board):
+                shown_.task.cancel()
 
 
 async def test_a_student_cannot_reach_the_board_or_the_feed(make_lab, keys, instructor):

@@ -314,7 +314,7 @@ WORDS = {
     "board_to_one": "Message to {user} (\"English | 中文\" reaches each in their language); Enter sends",
     "board_to_all": "Message to everyone (\"English | 中文\" reaches each in their language); Enter sends",
     "board_filter": "Show only rows containing… (empty: all); Enter",
-    "board_too_small": "{user}'s terminal is {cols}x{rows}, this one {have_cols}x{have_rows}: make it larger to look",
+    "board_cropped": "Showing {cols}×{rows} of {user}'s {their_cols}×{their_rows} screen (yours is smaller) · Esc: back",
     "board_view_ended": "Stopped looking at {user}'s screen: {why}",
     "action.write('one')": "Message", "action.write('all')": "Message all", "action.filter": "Filter",
     "action.sort": "Sort",

@@ -309,7 +309,7 @@ WORDS = {
     "board_to_one": "发给 {user} 的消息（“English | 中文”按各自的语言显示）；Enter 发送",
     "board_to_all": "发给所有人的消息（“English | 中文”按各自的语言显示）；Enter 发送",
     "board_filter": "只显示包含……的行（空：全部）；Enter",
-    "board_too_small": "{user} 的终端为 {cols}x{rows}，这里为 {have_cols}x{have_rows}：请放大后再查看",
+    "board_cropped": "显示 {user} 的 {their_cols}×{their_rows} 屏幕中的 {cols}×{rows}（你的终端较小）· Esc：返回",
     "board_view_ended": "已停止查看 {user} 的屏幕：{why}",
     "action.write('one')": "发消息", "action.write('all')": "发给所有人", "action.filter": "筛选",
     "action.sort": "排序",

@@ -12,8 +12,10 @@ JSON lines both ways. Client → server:
   {"op": "rows"}                       one {"op": "rows", "rows": [...]} (see ``LiveLink.row``)
   {"op": "watch"}                      {"op": "rows", ...} every ``WATCH_EVERY`` seconds from now on
   {"op": "view", "user": U}            {"op": "view", "user": U, "size": [COLS, ROWS]}, then that
-                                       student's output as {"op": "screen", "data": BASE64} (their tutor
-                                       is asked to repaint and shows "your instructor is viewing")
+                                       student's output as {"op": "screen", "data": BASE64, "size": [C, R]}
+                                       (their terminal's size as it is now: it may change while looked
+                                       at); their tutor is asked to repaint and shows "your instructor
+                                       is viewing"
   {"op": "unview"}                     the viewing ends (also when the client goes)
   {"op": "message", "to": U|"", "text": T}   to one student or all; {"op": "sent", "count": N}
 
@@ -194,7 +196,8 @@ class _Client:
         if self.writer.is_closing() or self.writer.transport.get_write_buffer_size() > MAX_BUFFERED:
             self.send(op="unview", why="the board could not keep up")
             return self.unview()
-        self.send(op="screen", data=base64.b64encode(data).decode())
+        size = list(self.viewing.size[:2]) if self.viewing is not None else None
+        self.send(op="screen", data=base64.b64encode(data).decode(), size=size)
 
     def unview(self) -> None:
         if self.viewing is not None:

@@ -6,5 +6,6 @@ one end of a socket pair to the lab's feed; ``tui-tutor lab board`` starts it on
 the server's terminal with a connection to the feed socket ``lab.sock``. Either
 way the connection's fd is in ``TUI_TUTOR_LIVE_FD`` (see ``lab.feed`` for what
 goes over it). Modules: ``feed_client`` (the connection, no Textual),
-``app`` (the board), ``shoulder`` (looking at one student's screen).
+``app`` (the board), ``shoulder`` (looking at one student's screen),
+``cropped`` (that screen when it is larger than the instructor's terminal).
 """

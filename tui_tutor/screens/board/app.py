@@ -207,17 +207,19 @@ class BoardApp(App):
             self.feed.send(op="view", user=str(event.row_key.value))
 
     def _view(self, user: str, size: object) -> None:
-        cols, rows = size if isinstance(size, list) and len(size) == 2 else (0, 0)
-        if self.size.width < cols or self.size.height < rows:
-            self.feed.send(op="unview")
-            self.notify(tr(self.lang, "board_too_small", user=user, cols=cols, rows=rows,
-                           have_cols=self.size.width, have_rows=self.size.height), severity="warning", timeout=8)
-            return
+        valid = isinstance(size, list) and len(size) == 2 and all(isinstance(n, int) and n > 0 for n in size)
+        theirs = (size[0], size[1]) if valid else (80, 24)
+
+        def note(cols: int, rows: int, their_cols: int, their_rows: int) -> str:
+            return tr(self.lang, "board_cropped", user=user, cols=cols, rows=rows,
+                      their_cols=their_cols, their_rows=their_rows)
+
         loop = asyncio.get_running_loop()
         loop.remove_reader(self.feed.sock.fileno())
         try:
             with self.suspend():
-                why = look(self.feed, user, sys.__stdin__.fileno(), sys.__stdout__.fileno())
+                why = look(self.feed, user, theirs, note, sys.__stdin__.fileno(), sys.__stdout__.fileno(),
+                           fallback=(self.size.width, self.size.height))
         finally:
             if not self.feed.closed:
                 loop.add_reader(self.feed.sock.fileno(), self._readable)
