@@ -53,14 +53,14 @@ def write(tmp_path: Path, doc, name: str = "net.json") -> str:
 def test_dev_zero_as_a_network_file_is_refused_at_once():
     out, took = run("explain", "--network", "/dev/zero")
     refused(out, "/dev/zero", "not a regular file")
-    assert took < 10
+    assert took < 30  # it returns at once; a read of /dev/zero or a FIFO would never end (slack: a busy CI)
 
 
 def test_a_fifo_as_a_network_file_does_not_hang(tmp_path):
     os.mkfifo(fifo := tmp_path / "pipe.json")
     out, took = run("train", "--network", str(fifo))
     refused(out, "pipe.json", "not a regular file")
-    assert took < 10
+    assert took < 30  # it returns at once; a read of /dev/zero or a FIFO would never end (slack: a busy CI)
 
 
 def test_a_file_over_8_mib_is_refused_without_parsing_it(tmp_path):
@@ -81,7 +81,7 @@ def test_a_network_too_large_to_explain_is_refused_with_the_limits(tmp_path, lay
     path = write(tmp_path, network(layers))
     out, took = run("explain", "--network", path)
     refused(out, "net.json", *words)
-    assert took < 10
+    assert took < 30  # it returns at once; a read of /dev/zero or a FIFO would never end (slack: a busy CI)
 
 
 def test_the_largest_network_accepted_is_explained_in_seconds(tmp_path):
@@ -146,7 +146,7 @@ def test_a_key_file_that_is_not_a_file_is_refused_at_once(tmp_path, kind):
         path = Path(kind)
     out, took = run("lab", "user", "add", "alice", "--key", str(path), "--data-dir", str(tmp_path / "lab"))
     refused(out, f"key file {path}")
-    assert took < 10 and not (tmp_path / "lab" / "lab-accounts.json").exists()
+    assert took < 30 and not (tmp_path / "lab" / "lab-accounts.json").exists()
 
 
 @pytest.mark.parametrize("command", [["serve", "--port", "0"], ["user", "list"], ["user", "remove", "alice"],
