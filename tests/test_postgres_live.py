@@ -19,6 +19,7 @@ from lab_support import Term, connect
 from tui_tutor.lab.accounts_db import DatabaseAccounts
 from tui_tutor.lab.live_db import STALE_AFTER, class_rows
 from tui_tutor.lab.server import Lab, LabConfig
+from tui_tutor.lab.status import fetch_rows
 from tui_tutor.progress.postgres import connect as connect_db
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -69,6 +70,9 @@ async def test_lab_status_lists_the_students_of_every_server_sharing_the_databas
             ta.send(b"4")  # alice jumps to the backward pass, on server 1; bob stays forward, on server 2
             rows = await phases_listed(postgres_url, tmp_path, {"alice": "backward", "bob": "forward"})
             assert [(r["user"], r["screen"]) for r in rows] == [("alice", "workbench"), ("bob", "workbench")]
+            # each server's own feed (its board, ``lab status --data-dir``) shows the other server's student too
+            here = await asyncio.to_thread(fetch_rows, labs[0].config.data_dir)
+            assert {r["user"]: r["phase"] for r in here} == {"alice": "backward", "bob": "forward"}
             ta.send(b"q")
             await ta.rest(timeout=15)
             await phases_listed(postgres_url, tmp_path, {"bob": "forward"})  # a session that ended is gone

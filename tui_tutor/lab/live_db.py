@@ -32,13 +32,15 @@ def _connect(url: str):
 
 
 class LivePublisher:
-    """Publishes ``lab.feed.rows()`` to the database while the lab runs."""
+    """Publishes ``lab.feed.rows()`` to the database while the lab runs; ``others`` is what the other
+    servers published, read back in the same turn (so this server's board shows the whole class)."""
 
     def __init__(self, lab, url: str) -> None:  # a server.Lab
         self.lab, self.url = lab, url
         self.server = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._conn = None
         self._task: asyncio.Task | None = None
+        self.others: list[dict] = []
 
     def start(self) -> None:
         self._task = asyncio.get_running_loop().create_task(self._run())
@@ -59,8 +61,9 @@ class LivePublisher:
         while True:
             rows = self.lab.feed.rows()
             try:
-                await asyncio.to_thread(self._publish, rows, False)
+                self.others = await asyncio.to_thread(self._publish, rows, False)
             except Exception as e:  # noqa: BLE001 -- the database is away: the lab serves on, the board waits
+                self.others = []
                 self._drop()
                 self.lab.log_seldom("live-db", f"warning: live state not published to the database "
                                                f"({(str(e).strip().splitlines() or [type(e).__name__])[0]})", 60)
@@ -74,7 +77,7 @@ class LivePublisher:
                 pass
             self._conn = None
 
-    def _publish(self, rows: list[dict], last: bool) -> None:
+    def _publish(self, rows: list[dict], last: bool) -> list[dict]:
         if self._conn is None:
             self._conn = _connect(self.url)
         users = [r["user"] for r in rows]
@@ -87,6 +90,8 @@ class LivePublisher:
                     [(self.server, r["user"], json.dumps(r, ensure_ascii=False)) for r in rows])
         if last:
             self._drop()
+            return []
+        return _fresh(self._conn, self.server)
 
 
 def class_rows(url: str) -> list[dict]:
@@ -101,15 +106,20 @@ def class_rows(url: str) -> list[dict]:
 
     try:
         with _connect(url) as conn:
-            found = conn.execute(
-                'SELECT DISTINCT ON ("user") row_json FROM lab_live'
-                ' WHERE updated > now() - make_interval(secs => %s) ORDER BY "user", updated DESC',
-                (STALE_AFTER,)).fetchall()
+            return _fresh(conn, "")
     except psycopg.errors.UndefinedTable:
         return []  # no lab has run on this database yet
     except (psycopg.Error, ValueError) as e:
         raise LiveError(f"the database {redact(url)} cannot be reached "
                         f"({(str(e).strip().splitlines() or [type(e).__name__])[0]})") from None
+
+
+def _fresh(conn, but_server: str) -> list[dict]:
+    """The rows not stale, but those of ``but_server``: one per student (the freshest), by name."""
+    found = conn.execute(
+        'SELECT DISTINCT ON ("user") row_json FROM lab_live WHERE server <> %s'
+        ' AND updated > now() - make_interval(secs => %s) ORDER BY "user", updated DESC',
+        (but_server, STALE_AFTER)).fetchall()
     rows = []
     for (text,) in found:
         try:
