@@ -53,7 +53,7 @@ class LivePublisher:
             except (asyncio.CancelledError, Exception):  # noqa: BLE001 -- stopping: nothing to report to
                 pass
         try:
-            await asyncio.to_thread(self._publish, [], True)
+            await asyncio.wait_for(asyncio.to_thread(self._publish, [], True), 3)  # stopping waits no longer
         except Exception:  # noqa: BLE001 -- the rows go stale and are dropped anyway
             pass
 
