@@ -71,8 +71,11 @@ async def test_lab_status_lists_the_students_of_every_server_sharing_the_databas
             rows = await phases_listed(postgres_url, tmp_path, {"alice": "backward", "bob": "forward"})
             assert [(r["user"], r["screen"]) for r in rows] == [("alice", "workbench"), ("bob", "workbench")]
             # each server's own feed (its board, ``lab status --data-dir``) shows the other server's student too
-            here = await asyncio.to_thread(fetch_rows, labs[0].config.data_dir)
-            assert {r["user"]: r["phase"] for r in here} == {"alice": "backward", "bob": "forward"}
+            deadline = time.monotonic() + 5  # what the other server published, read back within a second
+            while {r["user"]: r["phase"] for r in await asyncio.to_thread(fetch_rows, labs[0].config.data_dir)} != {
+                    "alice": "backward", "bob": "forward"}:
+                assert time.monotonic() < deadline, "server 1's feed does not show bob's phase"
+                await asyncio.sleep(0.2)
             ta.send(b"q")
             await ta.rest(timeout=15)
             await phases_listed(postgres_url, tmp_path, {"bob": "forward"})  # a session that ended is gone
