@@ -15,11 +15,16 @@ Each student is an asyncssh client from an address of their own (127.0.1.N) with
 3. opens the quiz (``z``) and answers ``--answers`` questions with "1"; an answer is
    acknowledged when the tutor shows its verdict ("The answer: …"), and counted then.
 
-Then, every session still open, the server with the most sessions is killed (SIGKILL). Its
-students run the same command again: HAProxy sends them to the other server, and they must
-get their first frame there. The database must then hold, for every student, the workbench
-at the step they last saw ("Step N of") and exactly the answers they saw acknowledged. Finally the servers' logs must show
-each student's own address (127.0.1.N), never HAProxy's. Needs PostgreSQL's server programs
+While the class works (once ``--kill-at`` of the students have begun stepping: some still
+logging in, some stepping, some answering), the server with the most sessions is killed:
+``--kill machine`` (the default) stops it and every process under it, the tutors too, at once
+(SIGSTOP, then SIGKILL), as when its machine dies; ``--kill server`` SIGKILLs the server's
+process group only, so its tutors see the hangup and save on their way out. Its students run
+the same command again once their own work is cut off: HAProxy sends them to the other server,
+and they must get their first frame there. The database must then hold, for every student,
+every answer they saw acknowledged (its verdict shown) and the workbench at least at the step they last
+saw ("Step N of", counted from the step the workbench opened at and each step's repaint). Finally
+the servers' logs must show each student's own address (127.0.1.N), never HAProxy's. Needs PostgreSQL's server programs
 and HAProxy (``apt-get install postgresql haproxy``). A report; the exit status is 0 only if
 nothing was lost and every address was right.
 """
@@ -96,6 +101,7 @@ class Student:
         self.output, self.times, self.changed = bytearray(), [], asyncio.Event()
         self.first_frame, self.latencies, self.acked, self.step_seen = float("nan"), [], 0, None
         self.reconnected, self.step_after, self.failed = False, None, None
+        self.stepping, self.interrupted, self.killed_at = False, False, None  # killed_at: the run's kill time
 
     async def _pump(self, process) -> None:
         try:
@@ -109,6 +115,8 @@ class Student:
     async def settled(self, since: int, quiet: float = SETTLE, timeout: float = 30) -> float | None:
         deadline = time.perf_counter() + timeout
         while time.perf_counter() < deadline:
+            if self.pump.done():  # the session ended: no repaint will come
+                raise ConnectionResetError("the session ended")
             self.changed.clear()
             try:
                 await asyncio.wait_for(self.changed.wait(), quiet)
@@ -120,8 +128,10 @@ class Student:
     async def wait_for(self, patterns: tuple[bytes, ...], since: int, timeout: float = 120) -> None:
         async with asyncio.timeout(timeout):
             while not any(p in self.output[since:] for p in patterns):
+                if getattr(self, "pump", None) is not None and self.pump.done():
+                    raise ConnectionResetError("the session ended")
                 self.changed.clear()
-                await self.changed.wait()
+                await _wait(self.changed, 1)
 
     async def login(self, port: int) -> None:
         """The same command as the first time: ssh through the balancer, a pty, the first frame."""
@@ -141,23 +151,35 @@ class Student:
         self.process.stdin.write(keys)
         return mark
 
+    async def shown_step(self, rows: int) -> int:
+        """The step the workbench shows. A step repaints only the cells that changed ("Step 10" to
+        "Step 11" is one digit): a resize repaints the whole screen, where the step can be read."""
+        for attempt in range(3):  # a repaint cut short by the next one may show no whole "Step N of"
+            before = len(self.output)
+            self.process.change_terminal_size(SIZE[0], rows + attempt % 2)
+            await self.wait_for((b"Step",), before, timeout=30)
+            await self.settled(len(self.times) - 1, 0.4)
+            try:
+                return last_step(bytes(self.output[before:]))
+            except IndexError:
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
     async def work(self, port: int, steps: int, answers: int) -> None:
         try:
             self.first_frame = await self.login(port)
             await self.settled(0, 0.4)
             await self.settled(self.send(b"w"), 0.4)
+            self.step_seen = await self.shown_step(SIZE[1] + 1)
+            self.stepping = True
             for _ in range(steps):
                 t, mark = time.perf_counter(), self.send(b"n")
                 end = await self.settled(mark)
                 if end is not None:
                     self.latencies.append(1000 * (end - t))
-            # a step repaints only the cells that changed ("Step 10" to "Step 11" is one digit): a resize
-            # repaints the whole screen, where the step can be read
-            before = len(self.output)
-            self.process.change_terminal_size(SIZE[0], SIZE[1] + 1)
-            await self.wait_for((b"Step",), before, timeout=30)
-            await self.settled(len(self.times) - 1, 0.4)
-            self.step_seen = last_step(bytes(self.output[before:]))
+                    self.step_seen += 1  # its repaint was seen: this step was shown
+            self.step_seen = await self.shown_step(SIZE[1])
             await self.settled(self.send(b"z"), 0.4)
             for _ in range(answers):
                 before = len(self.output)
@@ -173,7 +195,14 @@ class Student:
                 else:  # "1" is no answer to this one: leave the field, next question, back in the field
                     await self.settled(self.send(b"\x1bna"), 0.3)
         except (OSError, asyncssh.Error, TimeoutError, IndexError) as e:
-            self.failed = f"{type(e).__name__}: {e}"
+            conn = getattr(self, "conn", None)
+            if self.killed_at is not None and (conn is None or conn.is_closed()):
+                self.interrupted = True  # its server was killed under it
+            else:
+                self.failed = f"{type(e).__name__}: {e}"
+        if self.killed_at is not None and not self.interrupted and getattr(self, "conn", None) is not None \
+                and self.conn.is_closed():
+            self.interrupted = True  # cut off between two keys (settled() saw silence, not the end)
 
     async def come_back(self, port: int) -> None:
         """After the kill: if the session died, the same command again, to its first frame."""
@@ -185,6 +214,45 @@ class Student:
                 await self.settled(0, 0.4)
         except (OSError, asyncssh.Error, TimeoutError) as e:
             self.failed = f"could not log in again: {type(e).__name__}: {e}"
+
+
+async def _wait(event: asyncio.Event, seconds: float) -> None:
+    try:
+        await asyncio.wait_for(event.wait(), seconds)
+    except TimeoutError:
+        pass
+
+
+def descendants(pid: int) -> list[int]:
+    """``pid`` and every process under it (from /proc), parents first."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            children.setdefault(int(stat[stat.rindex(")") + 2:].split()[1]), []).append(int(entry))
+    found, todo = [], [pid]
+    while todo:
+        found.append(p := todo.pop(0))
+        todo += children.get(p, [])
+    return found
+
+
+def kill(proc: subprocess.Popen, how: str) -> int:
+    """Kills a server as ``how`` says; how many processes died with it."""
+    if how == "server":
+        os.killpg(proc.pid, signal.SIGKILL)
+        return 1
+    pids = descendants(proc.pid)
+    for sig in (signal.SIGSTOP, signal.SIGKILL):  # stopped first: none of them gets to react to the others
+        for pid in pids:
+            try:
+                os.kill(pid, sig)
+            except ProcessLookupError:
+                pass
+    return len(pids)
 
 
 def start_server(n: int, port: int, url: str, host_key: Path, tmp: Path, students: int) -> subprocess.Popen:
@@ -207,7 +275,8 @@ def logins(tmp: Path, n: int) -> list[tuple[str, str]]:
     return re.findall(r"login user=(\S+) from=(\S+)", (tmp / f"server{n}.out").read_text())
 
 
-async def run(students: int, steps: int, answers: int, stagger: float, tmp: Path, cluster: Cluster) -> int:
+async def run(students: int, steps: int, answers: int, stagger: float, tmp: Path, cluster: Cluster,
+              kill_at: float = 0.5, how: str = "machine") -> int:
     url = cluster.fresh_url()
     keys = {n: asyncssh.generate_private_key("ssh-ed25519") for n in range(students)}
     accounts = DatabaseAccounts(url)
@@ -235,21 +304,45 @@ async def run(students: int, steps: int, answers: int, stagger: float, tmp: Path
         async def staggered(i: int, s: Student) -> None:
             await asyncio.sleep(i * stagger)
             await s.work(front, steps, answers)
+            if s.interrupted:
+                await asyncio.sleep(1)  # a person notices, and types the same command again
+                await s.come_back(front)
+
+        victim = 0
+
+        async def killer() -> None:
+            nonlocal victim
+            deadline = time.monotonic() + 600
+            while sum(s.stepping for s in class_) < max(1, round(kill_at * students)):
+                if time.monotonic() > deadline or all(s.failed for s in class_):
+                    return
+                await asyncio.sleep(0.05)
+            before = {n: len(logins(tmp, n)) for n in servers}
+            victim = max(servers, key=lambda n: before[n])
+            doing = {"logging in": sum(not s.stepping for s in class_),
+                     "stepping": sum(s.stepping and s.acked == 0 and not s.latencies[steps - 1:] for s in class_),
+                     "answering or done": sum(bool(s.latencies[steps - 1:]) for s in class_)}
+            at = time.perf_counter()
+            died = kill(servers[victim], how)
+            for s in class_:
+                s.killed_at = at
+            print(f"sessions per server: {before}; killed server {victim} ({how}: {died} processes) while "
+                  + ", ".join(f"{v} {k}" for k, v in doing.items()), flush=True)
+
+        killing = asyncio.get_running_loop().create_task(killer())
         await asyncio.gather(*(staggered(i, s) for i, s in enumerate(class_)))
-        await asyncio.sleep(1.5)  # the workbench is saved 1 s after its last change
-        for s in class_:
-            if s.failed:
-                print(f"  {s.name} before the kill: {s.failed}")
-        before = {n: len(logins(tmp, n)) for n in servers}
-        if not any(before.values()):
+        await killing
+        if not victim:
+            for s in class_[:5]:
+                print(f"  {s.name}: {s.failed}")
             for name in ("server1.out", "server2.out", "haproxy.out"):
                 print(f"{name}:\n" + (tmp / name).read_text()[-3000:])
             return 1
-        victim = max(servers, key=lambda n: before[n])
-        print(f"sessions per server: {before}; killing server {victim} (SIGKILL) …", flush=True)
-        os.killpg(servers[victim].pid, signal.SIGKILL)
-        await asyncio.sleep(3)
-        await asyncio.gather(*(s.come_back(front) for s in class_))
+        await asyncio.sleep(1.5)  # the workbench is saved 1 s after its last change
+        await asyncio.gather(*(s.come_back(front) for s in class_ if not s.reconnected))
+        for s in class_:
+            if s.failed:
+                print(f"  {s.name}: {s.failed}")
         return report(class_, tmp, servers, victim, url)
     finally:
         haproxy.terminate()
@@ -268,22 +361,29 @@ def report(class_: list[Student], tmp: Path, servers: dict, victim: int, url: st
     print(f"key to frame: median {statistics.median(latencies):.0f} ms, p90 {pct(latencies, 90):.0f} ms, "
           f"p99 {pct(latencies, 99):.0f} ms ({len(latencies)} keys)")
     survivor = 3 - victim
-    print(f"reconnected: {sum(s.reconnected for s in class_)} students (to server "
+    print(f"cut off mid-run: {sum(s.interrupted for s in class_)}; "
+          f"reconnected: {sum(s.reconnected for s in class_)} students (to server "
           f"{survivor}: {sum(1 for _ in logins(tmp, survivor))} logins there in all)")
     conn = connect(url)
-    lost, extra = [], 0
+    lost, extra, benches_lost = [], 0, 0
     for s in class_:
         store = PostgresStore(conn, s.name, url)
-        saved, bench = len(store.answers()), store.get_state("workbench")
+        # a bank question's answer is in ``answers``; a generated one's only among the skill attempts
+        saved = len(store.answers()) + sum(a.question_id is None for a in store.skill_attempts())
+        bench = store.get_state("workbench")
         s.step_after = json.loads(bench)["step"] + 1 if bench else None  # shown 1-based: "Step 4 of"
         extra += max(0, saved - s.acked)
-        if s.failed or saved < s.acked or s.step_after != s.step_seen:
+        # a step may be saved whose repaint the client missed (cut off, or read too early): more is no loss
+        bench_lost = s.step_seen is not None and (s.step_after or 0) < s.step_seen
+        benches_lost += bench_lost
+        if s.failed or saved < s.acked or bench_lost:
             lost.append(f"{s.name}: answers acknowledged {s.acked}, in the database {saved}; workbench step "
                         f"seen {s.step_seen}, after {s.step_after}; {s.failed or ''}")
     conn.close()
     acked = sum(s.acked for s in class_)
     print(f"answers acknowledged: {acked} (and {extra} more saved whose verdict the client did not see in time); "
-          f"workbenches: {len(class_)}; "
+          f"workbenches: {sum(s.step_seen is not None for s in class_)}, {benches_lost} behind the step "
+          f"last seen; "
           f"{'all survived' if not lost else f'{len(lost)} students lost something'}")
     for line in lost:
         print("  " + line)
@@ -303,6 +403,10 @@ def main() -> int:
     parser.add_argument("--steps", type=int, default=10)
     parser.add_argument("--answers", type=int, default=3)
     parser.add_argument("--stagger", type=float, default=0.1, help="seconds between two logins (default 0.1)")
+    parser.add_argument("--kill-at", type=float, default=0.5,
+                        help="kill once this share of the students have begun stepping (default 0.5)")
+    parser.add_argument("--kill", choices=("machine", "server"), default="machine",
+                        help="the server and its tutors at once (default), or the server's process group only")
     args = parser.parse_args()
     if not 1 <= args.students <= 250:
         parser.error("--students: 1 to 250")
@@ -314,7 +418,8 @@ def main() -> int:
     cluster = Cluster(bin_dir, max_connections=2 * args.students + 50).start()
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            return asyncio.run(run(args.students, args.steps, args.answers, args.stagger, Path(tmp), cluster))
+            return asyncio.run(run(args.students, args.steps, args.answers, args.stagger, Path(tmp), cluster,
+                                   args.kill_at, args.kill))
     finally:
         cluster.stop()
 

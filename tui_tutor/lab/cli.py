@@ -136,6 +136,7 @@ def add_lab_parser(subparsers) -> argparse.ArgumentParser:
 
     p = sub.add_parser("status", help="what each connected student is doing now (from the running lab)")
     _data_dir_option(p)
+    database_url_option(p, "the class's live state (every server's)")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p = sub.add_parser("board", help="the class board, live, on this terminal (from the running lab)")
     _data_dir_option(p)
@@ -277,7 +278,7 @@ def _live(args) -> int:
 
     try:
         if args.lab_command == "status":
-            return run_status(_data_dir(args), args.format)
+            return run_status(_data_dir(args), args.format, _database_url(args))
         sock = connect_feed(_data_dir(args))
     except FeedError as e:
         print(f"tui-tutor: error: {e}", file=sys.stderr)

@@ -81,6 +81,16 @@ class Feed:
                 if s.live is not None and s.tutor is not None and s.tutor.running]
         return sorted(rows, key=lambda r: r["user"])
 
+    def class_rows(self) -> list[dict]:
+        """What the board and ``lab status`` show: this lab's students, and with a shared database the
+        students every other server published there (``live_db``), by name. Viewing and messages reach
+        this lab's students only."""
+        rows = self.rows()
+        if self.lab.live_db is None:
+            return rows
+        here = {r["user"] for r in rows}
+        return sorted(rows + [r for r in self.lab.live_db.others if r["user"] not in here], key=lambda r: r["user"])
+
     def student_session(self, user: str):
         """The student's most recent session with a running tutor."""
         found = [s for s in self.lab.sessions if s.live is not None and s.owner.name == user
@@ -160,7 +170,7 @@ class _Client:
 
     def handle(self, op: str, request: dict) -> None:
         if op == "rows":
-            self.send(op="rows", rows=self.lab.feed.rows())
+            self.send(op="rows", rows=self.lab.feed.class_rows())
         elif op == "watch" and self.watch is None:
             self.watch = asyncio.get_running_loop().create_task(self._watch())
         elif op == "view":
@@ -179,7 +189,7 @@ class _Client:
 
     async def _watch(self) -> None:
         while not self.writer.is_closing():
-            self.send(op="rows", rows=self.lab.feed.rows())
+            self.send(op="rows", rows=self.lab.feed.class_rows())
             await asyncio.sleep(WATCH_EVERY)
 
     def view(self, user: str) -> None:

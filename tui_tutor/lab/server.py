@@ -30,6 +30,7 @@ from .confine import TutorLimits, make_run_dir
 from .connection import LabConnection
 from .escape import shown
 from .feed import Feed
+from .live_db import LivePublisher
 from .hostkey import host_fingerprint, load_host_key_file, load_or_create_host_key
 from .names import AccountError
 from .prefork import Zygote, zygote_target
@@ -108,6 +109,7 @@ class Lab:
         self._idle_task: asyncio.Task | None = None
         self.zygote: Zygote | None = None
         self.feed = Feed(self)
+        self.live_db = LivePublisher(self, config.database_url) if config.database_url else None
         self.closing = False
         self.port = config.port
 
@@ -146,6 +148,8 @@ class Lab:
                                                         reuse_address=True, config=None, **ssh_options)
         self.port = self._server.get_port()
         await self.feed.start()
+        if self.live_db is not None:
+            self.live_db.start()
         target = zygote_target(c.tutor_command) if c.zygote else None
         if target is not None:
             env = self.tutor_env(None, {})  # what the tutors get, less the client's terminal and language
@@ -180,6 +184,8 @@ class Lab:
         sessions = list(self.sessions)
         self.log(f"stopping: {len(sessions)} session(s) to end")
         await self.feed.close()
+        if self.live_db is not None:
+            await self.live_db.close()
         for s in sessions:
             s.end("shutdown", first=signal.SIGTERM, grace=self.config.shutdown_grace)
         tasks = [s.task for s in sessions if s.task is not None]

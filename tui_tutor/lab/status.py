@@ -1,7 +1,8 @@
 """``lab status``: the running lab's live rows, for people (text) and scripts (JSON).
 
 Read through the lab's feed socket in the data folder (see ``feed``), which only
-the account running the lab may open.
+the account running the lab may open; or, with ``--database-url``, from the rows
+every server sharing that database publishes there (see ``live_db``).
 """
 
 from __future__ import annotations
@@ -58,8 +59,18 @@ def fetch_rows(data_dir: Path) -> list[dict]:
         raise FeedError("the lab's answer could not be read") from None
 
 
-def run_status(data_dir: Path, fmt: str) -> int:
-    rows = [{k: row.get(k) for k in FIELDS} for row in fetch_rows(data_dir)]
+def run_status(data_dir: Path, fmt: str, database_url: str | None = None) -> int:
+    """The rows of the lab in ``data_dir``; with ``database_url``, of every server sharing that database."""
+    if database_url:
+        from .live_db import LiveError, class_rows
+
+        try:
+            found = class_rows(database_url)
+        except LiveError as e:
+            raise FeedError(str(e)) from None
+    else:
+        found = fetch_rows(data_dir)
+    rows = [{k: row.get(k) for k in FIELDS} for row in found]
     if fmt == "json":
         print(json.dumps(rows, ensure_ascii=False, indent=1))
         return 0

@@ -35,6 +35,11 @@ LAB_MIGRATIONS: list[tuple[str, ...]] = [
         "CREATE TABLE lab_accounts_version (one INTEGER PRIMARY KEY CHECK (one = 1), n BIGINT NOT NULL)",
         "INSERT INTO lab_accounts_version VALUES (1, 0)",
     ),
+    (  # 2: each server's students' live rows (lab.live_db), so one board shows the whole class
+        ('CREATE TABLE lab_live (server TEXT NOT NULL, "user" TEXT NOT NULL, row_json TEXT NOT NULL,'
+         ' updated TIMESTAMPTZ NOT NULL, PRIMARY KEY (server, "user"))'),
+        "CREATE INDEX lab_live_updated ON lab_live (updated)",
+    ),
 ]
 
 

@@ -109,8 +109,8 @@ class PostgresStore(ProgressStore):
                 cur.execute(translate(sql), _params(params))
 
     def _write(self, *statements: tuple[str, tuple], seen: bool = True, replaces: object = None) -> None:
-        # ``replaces`` serves the SQLite store's replay of writes kept in memory; PostgreSQL writes go
-        # straight to the server or, when it is gone, to memory for this session (see _to_memory).
+        # ``replaces`` matters to the SQLite store's replay from memory only: here a write is committed or
+        # (the database out of reach) kept in memory for this session, never replayed
         now = time.time()
         user = ("INSERT INTO users VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET last_seen = excluded.last_seen",
                 (self.user, now, now))
@@ -121,7 +121,7 @@ class PostgresStore(ProgressStore):
                 return
             except sqlite3.Error as e:
                 self._to_memory(f"the database {self.path} cannot be written ({e})")
-        super()._run(*statements)
+        self._run(self._conn, statements)
 
     def _query(self, sql: str, params: tuple = ()) -> list[tuple]:
         if self._pg is not None:
