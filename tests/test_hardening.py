@@ -108,3 +108,15 @@ async def test_a_screen_key_right_after_q_does_not_build_a_screen_while_the_app_
         await pilot.pause()
         assert app.current_mode == "lessons"
     assert app.return_code == 0 and app._exception is None
+
+
+async def test_a_learner_stepping_steadily_is_saved_every_second():
+    """The workbench is saved within a second of the first unsaved change, however fast the keys come:
+    a lab machine that dies loses at most the last second (it used to wait for a pause)."""
+    store = MemoryStore()
+    app = TutorApp(lang="en", start="workbench", store=store)
+    async with app.run_test(size=SMALL) as pilot:
+        for _ in range(6):  # a key every 0.3 s: never a pause of a second
+            await pilot.press("n")
+            await pilot.pause(0.3)
+        assert app.session.state.workbench is not None and app.session.state.workbench.step >= 2

@@ -213,10 +213,11 @@ class TutorApp(App):
         self.session.state.last_screen = mode
 
     def watch_workbench(self, _state: Workbench) -> None:
-        # Saving on every key would be wasteful: save once things settle.
-        if self._save_timer is not None:
-            self._save_timer.stop()
-        self._save_timer = self.set_timer(1.0, self.save_workbench)
+        # Saving on every key would be wasteful: save within a second of the first unsaved change.
+        # The timer is not restarted by later keys, so a learner stepping steadily is saved every
+        # second too, and a machine that dies loses at most the last second's steps.
+        if self._save_timer is None:
+            self._save_timer = self.set_timer(1.0, self.save_workbench)
 
     def save_workbench(self) -> None:
         self._save_timer = None
