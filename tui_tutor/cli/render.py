@@ -72,17 +72,23 @@ def explanation_markdown(ex: Explanation, lang: str = "en", about: str = "") -> 
     lines = ["# " + tr(lang, "cli_markdown_title", layers=layers, eta=number(ex.learning_rate)), ""]
     if about:
         lines += [about, ""]
-    phase = None
-    for step in ex.steps:
+    lines += _markdown_steps(ex.steps, lang)
+    lines += ["", tr(lang, "cli_cost_before", cost=number(ex.pass_.cost, 6)) + "  ",
+              tr(lang, "cli_cost_after", cost=number(cost_after(ex), 6)), ""]
+    return "\n".join(lines)
+
+
+def _markdown_steps(steps, lang: str) -> list[str]:
+    """A section a phase, its steps' three lines in a code block."""
+    lines, phase = [], None
+    for step in steps:
         if step.phase != phase:
             if phase is not None:
                 lines += ["```", ""]
             phase = step.phase
             lines += [f"## {PHASE_TITLES[lang][phase]}", "", "```text"]
         lines += list(step_lines(step))
-    lines += ["```", "", tr(lang, "cli_cost_before", cost=number(ex.pass_.cost, 6)) + "  ",
-              tr(lang, "cli_cost_after", cost=number(cost_after(ex), 6)), ""]
-    return "\n".join(lines)
+    return lines + ["```"]
 
 
 def _batch_title(ex: BatchExplanation) -> str:
@@ -105,17 +111,7 @@ def print_batch(ex: BatchExplanation, from_data: bool = True) -> None:
 
 
 def batch_markdown(ex: BatchExplanation) -> str:
-    lines = [f"# {_batch_title(ex)}", ""]
-    phase = None
-    for step in ex.steps:
-        if step.phase != phase:
-            if phase is not None:
-                lines += ["```", ""]
-            phase = step.phase
-            lines += [f"## {PHASE_TITLES['en'][phase]}", "", "```text"]
-        lines += list(step_lines(step))
-    lines += ["```", ""]
-    return "\n".join(lines)
+    return "\n".join([f"# {_batch_title(ex)}", "", *_markdown_steps(ex.steps, "en"), ""])
 
 
 def train_with_progress(setup: Setup, eta: float, epochs: int, lang: str = "en") -> training.TrainingRun:
