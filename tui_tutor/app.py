@@ -213,26 +213,34 @@ class TutorApp(App):
         self.session.state.last_screen = mode
 
     def watch_workbench(self, _state: Workbench) -> None:
-        # Saving on every key would be wasteful: save within a second of the first unsaved change.
-        # The timer is not restarted by later keys, so a learner stepping steadily is saved every
-        # second too, and a machine that dies loses at most the last second's steps.
-        if self._save_timer is None:
-            self._save_timer = self.set_timer(1.0, self.save_workbench)
+        # Watchers run before the screens repaint: the change is committed before the learner sees it,
+        # so a lab machine that dies the next moment loses nothing it showed.
+        self.save_workbench()
 
-    def save_workbench(self) -> None:
-        self._save_timer = None
-        if self.workbench is None:  # never opened: nothing changed
-            return
-        self.session.state.workbench = self.workbench
+    def save_workbench(self, *, finally_: bool = False) -> None:
+        """Commit the workbench if it changed (about a millisecond on SQLite or PostgreSQL). While the
+        store keeps progress in memory (the database locked or out of reach): say so once, try the
+        database again every second, and once more at the end (``finally_``)."""
+        if self.workbench is not None:  # None: never opened, nothing changed
+            saving = not self.session.not_saving
+            self.session.state.workbench = self.workbench
+            if saving and self.session.not_saving:
+                self.notify(self.session.tr("not_saving", why=self.session.not_saving), severity="warning")
+        waiting = self.session.try_saving_again(now=finally_)
+        if waiting and self._save_timer is None and not finally_:
+            self._save_timer = self.set_interval(1.0, self.save_workbench)
+        elif not waiting and self._save_timer is not None:
+            self._save_timer.stop()
+            self._save_timer = None
 
     async def action_quit(self) -> None:
-        self.save_workbench()
+        self.save_workbench(finally_=True)
         self.exit()
 
     def end_by_signal(self) -> None:
         """SIGHUP (the connection dropped) or SIGTERM (the lab stops): save and leave."""
         if self.loaded:
-            self.save_workbench()
+            self.save_workbench(finally_=True)
         self.exit()
 
     def open_workbench(self, phase: str | None = None) -> None:

@@ -6,7 +6,9 @@ statement translated to PostgreSQL's dialect on its way. A write is committed
 before the method returns, so whatever the tutor shows as saved is in the
 database. A lost connection is reopened once and the statement tried again; if
 the database stays out of reach, the store goes on in memory (like the SQLite
-store when its file stops taking writes) and ``warning`` says so.
+store when its file stops taking writes) and ``warning`` says so; later writes
+(and ``try_again``) reconnect, less and less often, and commit there the writes
+made in memory, in order.
 """
 
 from __future__ import annotations
@@ -20,9 +22,10 @@ from collections.abc import Collection, Mapping
 from .pg_schema import migrate, translate
 from .schema import TooNew
 from .schema import migrate as migrate_sqlite
-from .store import NullStore, ProgressStore, default_user
+from .store import RETRY_AFTER, RETRY_AFTER_MAX, NullStore, ProgressStore, default_user
 
 CONNECT_TIMEOUT = 10  # seconds to reach the database server
+RECONNECT_TIMEOUT = 2  # ... when trying again after it was out of reach (libpq's least): the learner waits
 _TABLES = ("users", "lessons_read", "answers", "state", "networks")
 _PASSWORD_IN_URL = re.compile(r"(://[^:/@?#]*):[^@/?#]*@")
 _PASSWORD_IN_DSN = re.compile(r"password\s*=\s*('(?:[^'\\]|\\.)*'|\S+)\s*", re.IGNORECASE)
@@ -41,11 +44,11 @@ def _first_line(error: Exception) -> str:
     return (str(error).strip().splitlines() or [type(error).__name__])[0]
 
 
-def connect(url: str):
+def connect(url: str, timeout: int = CONNECT_TIMEOUT):
     """An autocommitting psycopg connection (each write runs in its own explicit transaction)."""
     import psycopg
 
-    return psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT, application_name="tui-tutor")
+    return psycopg.connect(url, autocommit=True, connect_timeout=timeout, application_name="tui-tutor")
 
 
 def _params(params) -> tuple:
@@ -60,7 +63,8 @@ class PostgresStore(ProgressStore):
         super().__init__(conn, user)
         self.path = redact(url)  # what ``summary`` and messages show as the database
         self._url = url
-        self._pg = conn  # None once the store went on in memory
+        self._pg = conn  # None while the store goes on in memory
+        self._retry_after = RETRY_AFTER
 
     @classmethod
     def open_url(cls, url: str, user: str | None) -> ProgressStore:
@@ -109,8 +113,6 @@ class PostgresStore(ProgressStore):
                 cur.execute(translate(sql), _params(params))
 
     def _write(self, *statements: tuple[str, tuple], seen: bool = True, replaces: object = None) -> None:
-        # ``replaces`` matters to the SQLite store's replay from memory only: here a write is committed or
-        # (the database out of reach) kept in memory for this session, never replayed
         now = time.time()
         user = ("INSERT INTO users VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET last_seen = excluded.last_seen",
                 (self.user, now, now))
@@ -122,6 +124,34 @@ class PostgresStore(ProgressStore):
             except sqlite3.Error as e:
                 self._to_memory(f"the database {self.path} cannot be written ({e})")
         self._run(self._conn, statements)
+        key = replaces if replaces is not None else object()
+        self._pending.pop(key, None)  # a replaced write moves to the end, after the writes it follows
+        self._pending[key] = statements
+        self.try_again()
+
+    def try_again(self, now: bool = False) -> bool:
+        """While on in memory: reconnect, if the wait before the next try is over (or ``now``), and
+        commit there the writes made in memory, in order, in one transaction. True while out of reach."""
+        import psycopg
+
+        if self._pg is not None:
+            return False
+        if not now and time.monotonic() < self._next_retry:
+            return True
+        conn = None
+        try:
+            conn = connect(self._url, RECONNECT_TIMEOUT)
+            self._execute_all(conn, [s for writes in self._pending.values() for s in writes])
+        except (psycopg.Error, ValueError):
+            if conn is not None:
+                conn.close()
+            self._retry_after = min(max(self._retry_after, 0.01) * 2, RETRY_AFTER_MAX)
+            self._next_retry = time.monotonic() + self._retry_after
+            return True
+        self._conn.close()
+        self._pg = self._conn = conn
+        self._pending, self.reason, self.warning = {}, None, None
+        return False
 
     def _query(self, sql: str, params: tuple = ()) -> list[tuple]:
         if self._pg is not None:
@@ -145,6 +175,7 @@ class PostgresStore(ProgressStore):
             pass
         self._pg, self._conn, self.reason = None, memory, reason
         self.warning = f"Progress is not being saved: {reason}."
+        self._next_retry = time.monotonic() + self._retry_after
 
     def all_users_summary(self, questions: Mapping[int, int | Collection[str]] | None = None) -> list[dict]:
         names = [row[0] for row in self._query("SELECT name FROM users ORDER BY name")]

@@ -148,6 +148,16 @@ class ProgressStore:
         self._conn, self._file, self._pending = self._file, None, {}
         self.reason = self.warning = None
 
+    def try_again(self, now: bool = False) -> bool:
+        """Write what was kept in memory to the file, if the wait before the next try is over (or ``now``).
+        True while some is still waiting for the file; False once saving again, or with no file to wait for."""
+        if self._file is None:
+            return False
+        if now:
+            self._next_retry = 0.0
+        self._try_file_again()
+        return self._file is not None
+
     def _rows(self, sql: str, *params) -> list[tuple]:
         return self._conn.execute(sql, (self.user, *params)).fetchall()
 

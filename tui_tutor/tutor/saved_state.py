@@ -21,6 +21,8 @@ THEMES = ("textual-dark", "textual-light")
 class SavedState:
     def __init__(self, store: ProgressStore) -> None:
         self._store = store
+        self._bench: Workbench | None = None  # the workbench last read or written, and its JSON:
+        self._bench_text: str | None = None  # a key that changed nothing then writes nothing
 
     def _get(self, key: str) -> str | None:
         return self._store.get_state(key)
@@ -66,13 +68,21 @@ class SavedState:
         from .workbench import workbench_from_json
 
         saved = self._get("workbench")
-        return workbench_from_json(saved) if saved else None
+        bench = workbench_from_json(saved) if saved else None
+        self._bench, self._bench_text = bench, saved if bench is not None else None
+        return bench
 
     @workbench.setter
     def workbench(self, bench: Workbench) -> None:
+        """Committed to the store before this returns, unless it is what was last read or written."""
         from .workbench import workbench_to_json
 
-        self._set("workbench", workbench_to_json(bench))
+        if bench is self._bench:  # the same (frozen) state: not even serialised again
+            return
+        text = workbench_to_json(bench)
+        if text != self._bench_text:
+            self._set("workbench", text)
+        self._bench, self._bench_text = bench, text
 
     @property
     def language(self) -> str | None:

@@ -71,6 +71,11 @@ class Session:
         """Why progress is not being saved, or None while it is."""
         return self._store.reason
 
+    def try_saving_again(self, now: bool = False) -> bool:
+        """Progress kept in memory while the database refused it is written there, if the store's wait
+        before its next try is over (or ``now``); True while some is still waiting to be written."""
+        return self._store.try_again(now=now)
+
     def tr(self, key: str, **values) -> str:
         return tr(self.lang, key, **values)
 
