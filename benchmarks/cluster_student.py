@@ -8,6 +8,7 @@ import re
 import time
 
 import asyncssh
+import pyte
 
 SIZE, SETTLE = (100, 32), 0.15
 STEP = re.compile(rb"Step (\d+) of")
@@ -17,6 +18,24 @@ ESCAPES = re.compile(rb"\x1b\[[0-9;?]*[A-Za-z]")
 def last_step(output: bytes) -> int:
     """The step the workbench shows last in ``output`` (its number may be painted apart from its words)."""
     return int(STEP.findall(ESCAPES.sub(b"", output))[-1])
+
+
+class Screen:
+    """What the student's terminal shows: their output played into a terminal emulator (fed as it is read)."""
+
+    def __init__(self) -> None:
+        self.screen = pyte.Screen(*SIZE)
+        self.stream, self.fed = pyte.ByteStream(self.screen), 0
+
+    def catch_up(self, output: bytearray) -> None:
+        self.stream.feed(bytes(output[self.fed:]))
+        self.fed = len(output)
+
+    def step(self, output: bytearray) -> int | None:
+        """The "Step N of" on the screen now; None if none is (a repaint half-way, another screen)."""
+        self.catch_up(output)
+        found = STEP.findall("\n".join(self.screen.display).encode())
+        return int(found[-1]) if found else None
 
 
 class Student:
@@ -65,6 +84,7 @@ class Student:
                                            agent_path=None, password_auth=False, kbdint_auth=False, gss_auth=False)
         self.output.clear()
         self.times.clear()
+        self.shown = Screen()
         self.process = await self.conn.create_process(term_type="xterm-256color", term_size=SIZE, encoding=None)
         self.pump = asyncio.get_running_loop().create_task(self._pump(self.process))
         await self.wait_for((b"Quit", b"Score"), 0)  # the footer, or the quiz's score (its footer is full)
@@ -80,6 +100,8 @@ class Student:
         "Step 11" is one digit): a resize repaints the whole screen, where the step can be read."""
         for attempt in range(3):  # a repaint cut short by the next one may show no whole "Step N of"
             before = len(self.output)
+            self.shown.catch_up(self.output)  # what came before was painted at the old size
+            self.shown.screen.resize(rows + attempt % 2, SIZE[0])
             self.process.change_terminal_size(SIZE[0], rows + attempt % 2)
             await self.wait_for((b"Step",), before, timeout=30)
             await self.settled(len(self.times) - 1, 0.4)
@@ -100,9 +122,9 @@ class Student:
             for _ in range(steps):
                 t, mark = time.perf_counter(), self.send(b"n")
                 end = await self.settled(mark)
-                if end is not None:
+                if end is not None:  # its repaint was seen: the step now on the student's screen
                     self.latencies.append(1000 * (end - t))
-                    self.step_seen += 1  # its repaint was seen: this step was shown
+                    self.step_seen = self.shown.step(self.output) or self.step_seen
             self.step_seen = await self.shown_step(SIZE[1])
             await self.settled(self.send(b"z"), 0.4)
             for _ in range(answers):
