@@ -16,7 +16,7 @@ from tui_tutor.app import TutorApp
 from tui_tutor.progress import DB_NAME, ProgressStore, open_store_url
 from tui_tutor.progress.postgres import PostgresStore
 from tui_tutor.tutor.saved_state import SavedState
-from tui_tutor.tutor.workbench import Workbench
+from tui_tutor.tutor.workbench import Workbench, workbench_to_json
 
 SMALL = (80, 24)
 
@@ -74,6 +74,25 @@ def test_an_equal_workbench_is_not_written_again_and_a_different_one_is(tmp_path
     state.workbench = bench.at_step(6)
     assert store._conn.total_changes > before
     assert SavedState(store).workbench.step == 6
+    store.close()
+
+
+def test_a_step_of_a_large_own_data_set_is_kept_as_the_whole_state_would_be_without_serialising_it_again(tmp_path):
+    from tui_tutor.engine.datasets import ImageSet
+
+    images = tuple(tuple(float((k * 7 + p) % 3 == 0) for p in range(64)) for k in range(1000))
+    own = Workbench.from_images(ImageSet(8, 8, ("a", "b", "c"), images, tuple(k % 3 for k in range(1000))), 16)
+    store = ProgressStore.open(tmp_path / DB_NAME, "ada")
+    state = SavedState(store)
+    state.workbench = own
+    started = time.perf_counter()
+    for step in range(1, 6):
+        state.workbench = own.at_step(step)
+    assert time.perf_counter() - started < 0.1  # about 45 ms each if serialised whole (1000 images)
+    assert store.get_state("workbench") == workbench_to_json(own.at_step(5))
+    for moved in (Workbench.from_preset(image=3).at_step(2), Workbench.from_preset(image=9).at_step(7)):
+        state.workbench = moved  # another setup: serialised whole
+        assert store.get_state("workbench") == workbench_to_json(moved)
     store.close()
 
 

@@ -227,7 +227,7 @@ class TutorApp(App):
             if saving and self.session.not_saving:
                 self.notify(self.session.tr("not_saving", why=self.session.not_saving), severity="warning")
         waiting = self.session.try_saving_again(now=finally_)
-        if waiting and self._save_timer is None and not finally_:
+        if waiting and self._save_timer is None and not finally_ and self.is_running:
             self._save_timer = self.set_interval(1.0, self.save_workbench)
         elif not waiting and self._save_timer is not None:
             self._save_timer.stop()
