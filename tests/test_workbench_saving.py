@@ -162,3 +162,14 @@ async def test_a_dropped_postgres_connection_is_reopened_by_the_next_step(postgr
         reader = PostgresStore.open_url(postgres_url, "ada")
         assert json.loads(reader.get_state("workbench"))["step"] == 2
         reader.close()
+
+
+def test_postgres_keeps_the_state_uncompressed_so_a_large_workbench_costs_no_compression_per_key(postgres_url):
+    import psycopg
+
+    PostgresStore.open_url(postgres_url, "ada").close()
+    PostgresStore.open_url(postgres_url, "bob").close()  # migrated once: the second start changes nothing
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        assert conn.execute("SELECT attstorage FROM pg_attribute WHERE attrelid = 'state'::regclass"
+                            " AND attname = 'value'").fetchone() == ("e",)
+        assert conn.execute("SELECT version FROM tui_tutor_schema WHERE part = 'progress_pg'").fetchone() == (1,)

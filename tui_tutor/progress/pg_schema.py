@@ -43,6 +43,14 @@ LAB_MIGRATIONS: list[tuple[str, ...]] = [
 ]
 
 
+PG_MIGRATIONS: list[tuple[str, ...]] = [
+    (  # 1: the workbench's state is rewritten on every key; a learner's own data set makes it a few hundred kB,
+       # which PostgreSQL's default compression takes tens of milliseconds to squeeze: kept uncompressed
+        "ALTER TABLE state ALTER COLUMN value SET STORAGE EXTERNAL",
+    ),
+]
+
+
 @functools.lru_cache(maxsize=512)
 def translate(sql: str) -> str:
     """One SQLite statement of this project in PostgreSQL's dialect (``?`` placeholders become ``%s``)."""
@@ -73,8 +81,9 @@ def migrate(conn, *, lab: bool = False) -> None:
         cur.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_KEY,))
         cur.execute("CREATE TABLE IF NOT EXISTS tui_tutor_schema (part TEXT PRIMARY KEY, version INTEGER NOT NULL)")
         _apply(cur, "progress", MIGRATIONS, translated=True)
+        _apply(cur, "progress_pg", PG_MIGRATIONS, translated=False)  # PostgreSQL's own, after the shared ones
         if lab:
             _apply(cur, "lab", LAB_MIGRATIONS, translated=False)
 
 
-__all__ = ["LAB_MIGRATIONS", "SCHEMA_VERSION", "migrate", "translate"]
+__all__ = ["LAB_MIGRATIONS", "PG_MIGRATIONS", "SCHEMA_VERSION", "migrate", "translate"]
