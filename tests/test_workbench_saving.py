@@ -173,3 +173,24 @@ def test_postgres_keeps_the_state_uncompressed_so_a_large_workbench_costs_no_com
         assert conn.execute("SELECT attstorage FROM pg_attribute WHERE attrelid = 'state'::regclass"
                             " AND attname = 'value'").fetchone() == ("e",)
         assert conn.execute("SELECT version FROM tui_tutor_schema WHERE part = 'progress_pg'").fetchone() == (1,)
+
+
+def test_the_learner_is_told_once_per_time_saving_stops(tmp_path):
+    from tui_tutor.tutor.session import Session
+
+    path = tmp_path / DB_NAME
+    store = ProgressStore.open(path, "ada", busy_timeout=0.1, retry_after=0.0)
+    session = Session(store, "en")
+    assert session.news_of_not_saving() is None
+    for _ in range(2):
+        other = sqlite3.connect(path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        store.record_answer(1, "q", "a", True)  # an answer, not the workbench, finds the file locked
+        assert "locked" in session.news_of_not_saving()
+        store.set_state("workbench", "x")
+        assert session.news_of_not_saving() is None and session.try_saving_again(now=True) is True
+        other.rollback()
+        other.close()
+        assert session.try_saving_again(now=True) is False and session.news_of_not_saving() is None
+    assert [a.question_id for a in store.answers()] == ["q", "q"]
+    store.close()

@@ -222,10 +222,9 @@ class TutorApp(App):
         store keeps progress in memory (the database locked or out of reach): say so once, try the
         database again every second, and once more at the end (``finally_``)."""
         if self.workbench is not None:  # None: never opened, nothing changed
-            saving = not self.session.not_saving
             self.session.state.workbench = self.workbench
-            if saving and self.session.not_saving:
-                self.notify(self.session.tr("not_saving", why=self.session.not_saving), severity="warning")
+        if why := self.session.news_of_not_saving():
+            self.notify(self.session.tr("not_saving", why=why), severity="warning")
         waiting = self.session.try_saving_again(now=finally_)
         if waiting and self._save_timer is None and not finally_ and self.is_running:
             self._save_timer = self.set_interval(1.0, self.save_workbench)

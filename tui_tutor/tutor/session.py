@@ -56,6 +56,7 @@ class Session:
         self.state = SavedState(store)
         self.lang = lang or self.state.language or detect_language()
         self.warning = warning or store.warning
+        self._told_not_saving = bool(store.reason)  # the app says so at start
         """One sentence for the learner when something went wrong opening their progress."""
         self.trainer = Trainer()
         self._reviews = None
@@ -70,6 +71,14 @@ class Session:
     def not_saving(self) -> str | None:
         """Why progress is not being saved, or None while it is."""
         return self._store.reason
+
+    def news_of_not_saving(self) -> str | None:
+        """Why progress stopped being saved, the first time this is asked after it stopped (else None):
+        the learner is told once, not on every key."""
+        reason = self._store.reason
+        news = reason if reason and not self._told_not_saving else None
+        self._told_not_saving = bool(reason)
+        return news
 
     def try_saving_again(self, now: bool = False) -> bool:
         """Progress kept in memory while the database refused it is written there, if the store's wait
