@@ -194,3 +194,22 @@ def test_the_learner_is_told_once_per_time_saving_stops(tmp_path):
         assert session.try_saving_again(now=True) is False and session.news_of_not_saving() is None
     assert [a.question_id for a in store.answers()] == ["q", "q"]
     store.close()
+
+
+def test_a_workbench_step_survives_its_process_killed_right_after_and_answers_still_wait_for_the_disk(tmp_path):
+    import subprocess
+    import sys
+
+    path = tmp_path / DB_NAME
+    child = ("import os, signal, sys\n"
+             "from tui_tutor.progress import ProgressStore\n"
+             "from tui_tutor.tutor.saved_state import SavedState\n"
+             "from tui_tutor.tutor.workbench import Workbench\n"
+             "store = ProgressStore.open(sys.argv[1], 'ada')\n"
+             "SavedState(store).workbench = Workbench.from_preset(image=2).at_step(9)\n"
+             "assert store._conn.execute('PRAGMA synchronous').fetchone() == (2,)  # FULL again for answers\n"
+             "os.kill(os.getpid(), signal.SIGKILL)\n")
+    done = subprocess.run([sys.executable, "-c", child, str(path)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == -9, done.stderr
+    with ProgressStore.open(path, "ada") as store:
+        assert SavedState(store).workbench.step == 9

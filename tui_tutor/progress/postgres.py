@@ -112,7 +112,10 @@ class PostgresStore(ProgressStore):
             for sql, params in statements:
                 cur.execute(translate(sql), _params(params))
 
-    def _write(self, *statements: tuple[str, tuple], seen: bool = True, replaces: object = None) -> None:
+    def _write(self, *statements: tuple[str, tuple], seen: bool = True, replaces: object = None,
+               wait_for_disk: bool = True) -> None:
+        # every commit waits for the server's WAL flush (``wait_for_disk`` is SQLite's): the database
+        # usually lives on another machine than the tutor, and must outlive it
         now = time.time()
         user = ("INSERT INTO users VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET last_seen = excluded.last_seen",
                 (self.user, now, now))

@@ -83,13 +83,15 @@ class ProgressStore:
     def __exit__(self, *_exc) -> None:
         self.close()
 
-    def _write(self, *statements: tuple[str, tuple], seen: bool = True, replaces: object = None) -> None:
+    def _write(self, *statements: tuple[str, tuple], seen: bool = True, replaces: object = None,
+               wait_for_disk: bool = True) -> None:
         """Run ``statements`` in one transaction and (unless ``seen`` is False) mark the learner as seen.
 
         If the file stops taking writes (disk full, locked past the busy timeout), the store goes on in
         memory from a copy, so nothing is lost, and ``warning`` says so. Later writes try the file again
         (less and less often); once it takes them, the writes made in memory are replayed there in order.
         ``replaces``: a key under which a later write makes this one needless (the same state key).
+        ``wait_for_disk=False``: committed without waiting for the disk to confirm it (``set_state``).
         """
         now = time.time()
         user = ("INSERT INTO users VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET last_seen = excluded.last_seen",
@@ -97,7 +99,7 @@ class ProgressStore:
         statements = (*statements, user) if seen else statements
         if self._file is None:
             try:
-                self._run(self._conn, statements)
+                self._run(self._conn, statements, wait_for_disk)
                 return
             except sqlite3.Error as e:
                 self._to_memory(_why(self.path or Path(DB_NAME), e))
@@ -109,10 +111,16 @@ class ProgressStore:
             self._try_file_again()
 
     @staticmethod
-    def _run(conn: sqlite3.Connection, statements) -> None:
-        with transaction(conn) as c:
-            for sql, params in statements:
-                c.execute(sql, params)
+    def _run(conn: sqlite3.Connection, statements, wait_for_disk: bool = True) -> None:
+        if not wait_for_disk:
+            conn.execute("PRAGMA synchronous = NORMAL")
+        try:
+            with transaction(conn) as c:
+                for sql, params in statements:
+                    c.execute(sql, params)
+        finally:
+            if not wait_for_disk:
+                conn.execute("PRAGMA synchronous = FULL")
 
     def _to_memory(self, reason: str) -> None:
         memory = sqlite3.connect(":memory:", isolation_level=None)
@@ -172,11 +180,17 @@ class ProgressStore:
     def lessons_read(self) -> set[int]:
         return {row[0] for row in self._rows("SELECT lesson FROM lessons_read WHERE user = ?")}
 
-    def set_state(self, key: str, value: str) -> None:
-        """Remember ``value`` under ``key`` (e.g. "last_screen" → "quiz", "workbench" → its JSON)."""
+    def set_state(self, key: str, value: str, *, wait_for_disk: bool = True) -> None:
+        """Remember ``value`` under ``key`` (e.g. "last_screen" → "quiz", "workbench" → its JSON).
+
+        ``wait_for_disk=False`` (the workbench, written on every key): committed, so another connection
+        reads it and a killed tutor or server keeps it, but SQLite does not wait for the disk to confirm it
+        (``synchronous = NORMAL`` in WAL mode: a fsync that costs up to tens of milliseconds on a busy disk);
+        a power cut may undo it, until the next write that waits (an answer) or checkpoint. PostgreSQL waits.
+        """
         sql = ("INSERT INTO state VALUES (?, ?, ?, ?)"
                " ON CONFLICT (user, key) DO UPDATE SET value = excluded.value, updated = excluded.updated")
-        self._write((sql, (self.user, key, value, time.time())), replaces=("state", key))
+        self._write((sql, (self.user, key, value, time.time())), replaces=("state", key), wait_for_disk=wait_for_disk)
 
     def get_state(self, key: str) -> str | None:
         rows = self._rows("SELECT value FROM state WHERE user = ? AND key = ?", key)

@@ -28,8 +28,8 @@ class SavedState:
     def _get(self, key: str) -> str | None:
         return self._store.get_state(key)
 
-    def _set(self, key: str, value: str) -> None:
-        self._store.set_state(key, value)
+    def _set(self, key: str, value: str, wait_for_disk: bool = True) -> None:
+        self._store.set_state(key, value, wait_for_disk=wait_for_disk)
 
     @property
     def last_screen(self) -> str | None:
@@ -82,8 +82,8 @@ class SavedState:
             return
         same_setup = self._written and self._bench is not None and bench.setup is self._bench.setup
         text = (_moved(self._bench_text, bench) if same_setup else None) or workbench_to_json(bench)
-        if text != self._bench_text:
-            self._set("workbench", text)
+        if text != self._bench_text:  # on every key: committed, without waiting for the disk (set_state)
+            self._set("workbench", text, wait_for_disk=False)
         self._bench, self._bench_text, self._written = bench, text, True
 
     @property
