@@ -45,6 +45,7 @@ class Student:
         self.first_frame, self.latencies, self.acked, self.step_seen = float("nan"), [], 0, None
         self.reconnected, self.step_after, self.failed = False, None, None
         self.stepping, self.interrupted, self.killed_at = False, False, None  # killed_at: the run's kill time
+        self.doing = "logging in"  # what the student was doing, for a failure's message
 
     async def _pump(self, process) -> None:
         try:
@@ -117,15 +118,18 @@ class Student:
             self.first_frame = await self.login(port)
             await self.settled(0, 0.4)
             await self.settled(self.send(b"w"), 0.4)
+            self.doing = "opening the workbench"
             self.step_seen = await self.shown_step(SIZE[1] + 1)
-            self.stepping = True
+            self.stepping, self.doing = True, "stepping"
             for _ in range(steps):
                 t, mark = time.perf_counter(), self.send(b"n")
                 end = await self.settled(mark)
                 if end is not None:  # its repaint was seen: the step now on the student's screen
                     self.latencies.append(1000 * (end - t))
                     self.step_seen = self.shown.step(self.output) or self.step_seen
+            self.doing = "reading the step after stepping"
             self.step_seen = await self.shown_step(SIZE[1])
+            self.doing = "answering"
             await self.settled(self.send(b"z"), 0.4)
             for _ in range(answers):
                 before = len(self.output)
@@ -145,7 +149,7 @@ class Student:
             if self.killed_at is not None and (conn is None or conn.is_closed()):
                 self.interrupted = True  # its server was killed under it
             else:
-                self.failed = f"{type(e).__name__}: {e}"
+                self.failed = f"{type(e).__name__} while {self.doing}: {e}"
         if self.killed_at is not None and not self.interrupted and getattr(self, "conn", None) is not None \
                 and self.conn.is_closed():
             self.interrupted = True  # cut off between two keys (settled() saw silence, not the end)
