@@ -218,9 +218,9 @@ class TutorApp(App):
         self.save_workbench()
 
     def save_workbench(self, *, finally_: bool = False) -> None:
-        """Commit the workbench if it changed (about a millisecond on SQLite or PostgreSQL). While the
-        store keeps progress in memory (the database locked or out of reach): say so once, try the
-        database again every second, and once more at the end (``finally_``)."""
+        """Commit the workbench if it changed (under a millisecond on SQLite, a few on PostgreSQL:
+        benchmarks/README.md). While the store keeps progress in memory (the database locked or out of
+        reach): say so once, try the database again every second, and once more at the end (``finally_``)."""
         if self.workbench is not None:  # None: never opened, nothing changed
             self.session.state.workbench = self.workbench
         if why := self.session.news_of_not_saving():
