@@ -33,6 +33,7 @@ from .tutor.session import Session
 # and returns their command line's arguments, or None when this tutor cannot take them (it then
 # leaves, and the caller starts the tutor the ordinary way).
 Claim = Callable[[], object]
+Take = Callable[[Claim, Callable[[], None]], None]  # a claim, and what to call once the learner's frame is up
 
 
 class PoolDriver(Driver):
@@ -113,8 +114,9 @@ def renew_console(app: TutorApp) -> None:
     app.console.size = old.size
 
 
-def adopt(app: TutorApp, args) -> None:
-    """Makes the pooled ``app`` the tutor of the learner ``args`` names, then shows it on their terminal."""
+def adopt(app: TutorApp, args, painted: Callable[[], None]) -> None:
+    """Makes the pooled ``app`` the tutor of the learner ``args`` names, then shows it on their terminal;
+    ``painted()`` once it has."""
     renew_console(app)
     app.take_session(make_session(args))
     app._driver.attach()
@@ -122,16 +124,17 @@ def adopt(app: TutorApp, args) -> None:
         signal.signal(signal.SIGTSTP, signal.SIG_IGN)  # the LinuxDriver set its own handler again
     app.screen.refresh()  # the whole screen: the terminal has nothing on it yet
     app.greet()
+    app.call_after_refresh(painted)
 
 
 async def serve(app: TutorApp, size: tuple[int, int], warm: Callable[[], None],
-                claims: Callable[[TutorApp, Callable[[Claim], None]], None]) -> bool:
+                claims: Callable[[TutorApp, Take], None]) -> bool:
     """Runs ``app`` until it ends; ``warm()`` once its first screen is painted; ``claims(take)`` is
     called with the app and what to do when a learner's claim arrives. Returns False if a claim could not be
     adopted (the app then ended without a frame written)."""
     adopted = True
 
-    def take(claim: Claim) -> None:
+    def take(claim: Claim, painted: Callable[[], None]) -> None:
         nonlocal adopted
         args = claim()
         if args is None:
@@ -139,7 +142,7 @@ async def serve(app: TutorApp, size: tuple[int, int], warm: Callable[[], None],
             app.exit()
             return
         try:
-            adopt(app, args)
+            adopt(app, args, painted)
         except Exception as error:  # noqa: BLE001 -- as any error in the app: one line in the lab, a report kept
             app._handle_exception(error)
 
@@ -153,7 +156,7 @@ async def serve(app: TutorApp, size: tuple[int, int], warm: Callable[[], None],
 
 
 def run(size: tuple[int, int], lang: str, warm: Callable[[], None],
-        claims: Callable[[TutorApp, Callable[[Claim], None]], None]) -> tuple[TutorApp, bool]:
+        claims: Callable[[TutorApp, Take], None]) -> tuple[TutorApp, bool]:
     """``serve`` in a new event loop; the app (to save and exit as ``run_app`` does) and whether it was adopted."""
     app = pooled_app(lang)
     adopted = asyncio.run(serve(app, size, warm, claims))

@@ -46,10 +46,18 @@ def run_pooled(sock: socket.socket, size: tuple[int, int], lang: str,
         process_name(b"tutor-pool")
         sock.setblocking(False)
         from .. import app_entry, app_pool
+        from ..cli.parsing import build_parser
+
+        parser = build_parser()  # now rather than at the claim: making it costs more than using it
 
         def warm() -> None:
             with contextlib.suppress(OSError):
                 sock.send(b'{"op": "warm"}')
+
+        def painted() -> None:  # the zygote may hand the next login to another pooled tutor now
+            with contextlib.suppress(OSError):
+                sock.send(b'{"op": "painted"}')
+            sock.close()
 
         def claims(app, take) -> None:
             loop = asyncio.get_running_loop()
@@ -72,7 +80,7 @@ def run_pooled(sock: socket.socket, size: tuple[int, int], lang: str,
                 elif message.get("op") == "claim" and fds:
                     loop.remove_reader(sock)
                     claim = message
-                    take(lambda: _become_learner(message, fds, sock))
+                    take(lambda: _become_learner(message, fds, parser), painted)
                 else:
                     for fd in fds:
                         os.close(fd)
@@ -80,6 +88,7 @@ def run_pooled(sock: socket.socket, size: tuple[int, int], lang: str,
             loop.add_reader(sock, readable)
 
         app, adopted = app_pool.run(size, lang, warm, claims)
+        sock.close()
         if claim is None:
             code = 0  # ended before anyone claimed it: the lab is stopping
         elif adopted:
@@ -112,16 +121,13 @@ def _message(data: bytes) -> dict:
     return message if isinstance(message, dict) else {}
 
 
-def _become_learner(message: dict, fds: list[int], sock: socket.socket):
-    """This process becomes the learner's tutor process; their parsed command line, or None
-    when the pooled app cannot take it (the caller then runs the tutor the ordinary way)."""
-    from ..cli.parsing import build_parser
-
+def _become_learner(message: dict, fds: list[int], parser):
+    """This process becomes the learner's tutor process; their command line as ``parser`` reads it,
+    or None when the pooled app cannot take it (the caller then runs the tutor the ordinary way)."""
     TutorLimits(*map(int, message.get("limits", (0, 0)))).apply()
     argv = [str(a) for a in message["argv"]]
     user = argv[argv.index("--user") + 1] if "--user" in argv[:-1] else ""
     process_name(f"tutor {user}".strip().encode())
-    sock.close()  # nothing more comes from the zygote
     take_terminal(fds[0])
     set_environment({str(k): str(v) for k, v in message["env"].items()}, str(message["cwd"]))
     if len(fds) > 1:
@@ -129,7 +135,7 @@ def _become_learner(message: dict, fds: list[int], sock: socket.socket):
     if list(message["run"]) != ["module", "tui_tutor"]:
         return None
     try:
-        args = build_parser().parse_args(argv)
+        args = parser.parse_args(argv)
     except SystemExit:  # the ordinary way says what was wrong, on the learner's terminal
         return None
     if args.command is not None or getattr(args, "reader", False):

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+from collections import deque
 import gc
 import json
 import os
@@ -66,6 +67,9 @@ class Zygote:
             os.set_blocking(fd, False)
         self.pool = Pool(self.fork_pooled)
         self.polled: dict[int, Member] = {}  # the pooled tutors' sockets the poller watches, by fd
+        # Logins waiting for a pooled tutor while others take theirs: served in order, a few at a time, so
+        # that in a burst the first are painted soon, not all of them late together.
+        self.waiting: deque[tuple[dict, list[int]]] = deque()
 
     def send(self, **message) -> None:
         self.sock.send(json.dumps(message).encode())
@@ -92,13 +96,15 @@ class Zygote:
             if time.monotonic() - tended >= 1.0:
                 tended = time.monotonic()
                 self.pool.tend(self.children)
+            self.serve_waiting()
             if self.pool.changed:
                 self.pool.changed = False
                 self.send(op="pool", warm=self.pool.warm, members=len(self.pool.members))
 
     def watch_pool(self, poller) -> None:
         """The poller watches the sockets of the pooled tutors there are now, and no others."""
-        now = {m.sock.fileno(): m for m in self.pool.members.values() if m.sock.fileno() >= 0}
+        members = [*self.pool.members.values(), *self.pool.claimed.values()]
+        now = {m.sock.fileno(): m for m in members if m.sock.fileno() >= 0}
         for fd in self.polled.keys() - now.keys():
             with contextlib.suppress(KeyError, ValueError):
                 poller.unregister(fd)
@@ -160,8 +166,17 @@ class Zygote:
             raise ValueError(f"cannot run {kind!r} {name!r}")
         if self.pool.serves(message["run"]):
             self.pool.demand(fds[0], env)
+            if self.pool.warm and (self.waiting or not self.pool.can_claim()):
+                self.waiting.append((message, [os.dup(fd) for fd in fds]))
+                return
             if self.claim(message, fds):
                 return
+        self.fork_tutor(message, fds)
+
+    def fork_tutor(self, message: dict, fds: list[int]) -> None:
+        ident, (kind, name) = int(message["id"]), message["run"]
+        argv, env, cwd = list(message["argv"]), dict(message["env"]), str(message["cwd"])
+        limits = TutorLimits(*map(int, message.get("limits", (0, 0))))
         for stream in (sys.stdout, sys.stderr):
             stream.flush()  # else the child would write out the zygote's buffered text a second time
         try:
@@ -185,11 +200,23 @@ class Zygote:
                 self.pool.members[member.pid] = member
                 self.pool.forget(member.pid)
                 continue
-            member.sock.close()
+            self.pool.claimed[member.pid] = member  # until it has painted (see serve_waiting)
+            member.since = time.monotonic()
             self.children.add(member.pid)
             self.send(op="started", id=int(message["id"]), pid=member.pid, pooled=True)
             return True
         return False
+
+    def serve_waiting(self) -> None:
+        """Logins that waited for a pooled tutor, in order, as the ones before them have painted."""
+        while self.waiting and self.pool.can_claim():
+            message, fds = self.waiting.popleft()
+            try:
+                if not self.claim(message, fds):
+                    self.fork_tutor(message, fds)
+            finally:
+                for fd in fds:
+                    os.close(fd)
 
     def signal(self, pid: int, sig: int) -> None:
         if pid in self.children:  # not reaped: the group id is still that session's
@@ -229,6 +256,9 @@ class Zygote:
                 self.reap()
                 time.sleep(0.05)
         self.reap()
+        for _message, fds in self.waiting:
+            for fd in fds:
+                os.close(fd)
 
 
 def _safe_json(data: bytes):

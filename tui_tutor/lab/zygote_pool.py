@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from ..i18n import detect_language
 
 QUIET = 1.0  # seconds without a login before refilling
+CLAIMS_AT_ONCE = os.cpu_count() or 1  # tutors taking their learner at the same time
+PAINTING = 3.0  # seconds after which a claimed tutor that has not said it painted counts as done
 BUSY = 0.5  # refill only while the sessions use less than this share of the CPUs
 TUTOR = ("module", "tui_tutor")  # what a pooled tutor can become
 
@@ -72,6 +74,7 @@ class Pool:
         self.fork = fork
         self.target = 0
         self.members: dict[int, Member] = {}
+        self.claimed: dict[int, Member] = {}  # taken, painting their learner's first frame
         self.size: tuple[int, int] = (80, 24)
         self.lang = "en"
         self.last_demand = 0.0
@@ -104,8 +107,19 @@ class Pool:
         self.changed = True
         return member
 
+    def can_claim(self) -> bool:
+        now = time.monotonic()
+        for pid in [pid for pid, m in self.claimed.items() if now - m.since > PAINTING]:
+            self.claimed.pop(pid).sock.close()
+        return len(self.claimed) < CLAIMS_AT_ONCE
+
     def heard(self, member: Member) -> None:
-        """A pooled tutor wrote: it is warm, or it has gone (its exit is reaped elsewhere)."""
+        """A pooled tutor wrote: it is warm, or has painted its learner's first frame, or has gone (its
+        exit is reaped elsewhere)."""
+        if self.claimed.get(member.pid) is member:  # painted (or gone): the next login may take one
+            del self.claimed[member.pid]
+            member.sock.close()
+            return
         try:
             data = member.sock.recv(4096)
         except (BlockingIOError, InterruptedError):
@@ -123,7 +137,7 @@ class Pool:
                 self.changed = True
 
     def forget(self, pid: int) -> bool:
-        member = self.members.pop(pid, None)
+        member = self.members.pop(pid, None) or self.claimed.pop(pid, None)
         if member is None:
             return False
         member.sock.close()
