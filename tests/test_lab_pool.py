@@ -104,12 +104,12 @@ def seed(data_dir: Path, user: str) -> None:
     session.state.told_about_help = True
 
 
-async def test_a_pooled_tutor_shows_its_learner_cell_for_cell_as_a_forked_one(make_lab, keys, tmp_path):
+@pytest.mark.parametrize("size", [(80, 24), (90, 28)], ids=["the pool's size", "another size"])
+async def test_a_pooled_tutor_shows_its_learner_cell_for_cell_as_a_forked_one(make_lab, keys, tmp_path, size):
     for user in ("alice", "bob"):
         seed(tmp_path, user)
     lab = await make_lab(tutor_command=TUTOR, pool=1)
-    await pool_warm(lab, 1)
-    size = (90, 28)  # not the pool's: it got ready at 80x24
+    await pool_warm(lab, 1)  # at 80x24: at that size it paints what it kept, with the learner's changes over it
     shown = {}
 
     async def look(user: str) -> None:
@@ -123,7 +123,7 @@ async def test_a_pooled_tutor_shows_its_learner_cell_for_cell_as_a_forked_one(ma
 
     await asyncio.gather(look("alice"), look("bob"))  # one takes the ready tutor, the other gets one forked
     log = await logged(lab, "end user=bob")
-    via = dict(re.findall(r"start user=(\w+) .* size=90x28 via=(\w+)", log))
+    via = dict(re.findall(rf"start user=(\w+) .* size={size[0]}x{size[1]} via=(\w+)", log))
     assert sorted(via.values()) == ["pool", "zygote"], log
     pooled = next(user for user, how in via.items() if how == "pool")
     text = "\n".join("".join(c[0] for c in row) for row in shown[pooled])

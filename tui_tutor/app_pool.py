@@ -42,6 +42,7 @@ class PoolDriver(Driver):
     def __init__(self, app, *, debug: bool = False, mouse: bool = True, size: tuple[int, int] | None = None) -> None:
         super().__init__(app, debug=debug, mouse=mouse, size=size or (80, 24))
         self.real: Driver | None = None
+        self.frame = None  # the whole screen as last composed for nobody (see keep_frame)
 
     @property
     def is_headless(self) -> bool:
@@ -58,10 +59,11 @@ class PoolDriver(Driver):
         self.real.start_application_mode()  # it posts a Resize with the pty's size
 
     def resize(self, cols: int, rows: int) -> None:
-        """A new size to get ready at (nobody sees it yet)."""
+        """A new size to get ready at (nobody sees it yet); the screen kept again once laid out."""
         if self.real is None:
             self._size = (cols, rows)
             self._app.post_message(events.Resize(Size(cols, rows), Size(cols, rows)))
+            self._app.set_timer(0.5, lambda: self.real is None and keep_frame(self._app))
 
     def start_application_mode(self) -> None:
         cols, rows = self._size
@@ -89,10 +91,27 @@ class PoolDriver(Driver):
 
 
 def pooled_app(lang: str) -> TutorApp:
-    """The tutor a new learner sees first, for nobody yet."""
-    app = TutorApp(Session(MemoryStore(), lang, Capabilities.lab()))
+    """The tutor a new learner sees first, for nobody yet (who needs no word on the help keys)."""
+    session = Session(MemoryStore(), lang, Capabilities.lab())
+    session.state.told_about_help = True
+    app = TutorApp(session)
     app.driver_class = PoolDriver
     return app
+
+
+def keep_frame(app: TutorApp) -> None:
+    """Composes the whole screen once more and keeps it, so that a claim at this size writes it as it is
+    instead of composing it again (the most a first frame costs). Any repaint for nobody after this
+    (which Textual then draws to nothing) makes it stale: those are counted."""
+    painted = TutorApp._display.__get__(app)
+    app._driver.frame = (app.screen, app.size, app.screen._compositor.render_full_update())
+
+    def counting(screen, renderable) -> None:
+        app._driver.frame = None
+        app._display = painted
+        painted(screen, renderable)
+
+    app._display = counting
 
 
 def renew_console(app: TutorApp) -> None:
@@ -119,10 +138,16 @@ def adopt(app: TutorApp, args, painted: Callable[[], None]) -> None:
     ``painted()`` once it has."""
     renew_console(app)
     app.take_session(make_session(args))
-    app._driver.attach()
+    driver, frame = app._driver, app._driver.frame
+    app._display = TutorApp._display.__get__(app)  # no more counting
+    driver.attach()
     if not app.session.capabilities.suspend:
         signal.signal(signal.SIGTSTP, signal.SIG_IGN)  # the LinuxDriver set its own handler again
-    app.screen.refresh()  # the whole screen: the terminal has nothing on it yet
+    if frame is not None and frame[:2] == (app.screen, app.size):  # what changed since is repainted over it
+        driver.write(frame[2].render_segments(app.console))
+        driver.flush()
+    else:
+        app.screen.refresh()  # the whole screen: the terminal has nothing on it yet
     app.greet()
     app.call_after_refresh(painted)
 
@@ -148,6 +173,7 @@ async def serve(app: TutorApp, size: tuple[int, int], warm: Callable[[], None],
 
     async def ready(pilot) -> None:
         await pilot.pause()  # the first screen painted (for nobody)
+        keep_frame(app)
         claims(pilot.app, take)
         warm()
 
