@@ -127,6 +127,14 @@ async def logged(lab: Lab, pattern: str, within: float = 3.0) -> str:
 
 
 
+async def pool_warm(lab: Lab, n: int, within: float = 40.0) -> None:
+    """Until the zygote says ``n`` tutors of its pool are ready (it loads, then warms them one at a time)."""
+    deadline = time.monotonic() + within
+    while lab.zygote.pool_warm != n:
+        assert time.monotonic() < deadline, f"{lab.zygote.pool_warm} ready, not {n}:\n{log_of(lab)}"
+        await asyncio.sleep(0.1)
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -19,7 +19,7 @@ import pytest
 asyncssh = pytest.importorskip("asyncssh")
 pytest.register_assert_rewrite("lab_support")
 
-from lab_support import Term, _free_port, connect
+from lab_support import Term, _free_port, connect, pool_warm
 
 from tui_tutor.lab.confine import LAUNCHER, PACKAGE_ROOT
 from tui_tutor.lab.session import set_window_size
@@ -121,11 +121,14 @@ async def test_the_lab_app_offers_no_suspend_and_no_screenshot():
         assert app.is_running
 
 
-@pytest.mark.parametrize("zygote", [True, False], ids=["zygote", "spawn"])
-async def test_the_real_tutor_keeps_each_students_progress_apart(make_lab, keys, zygote):
+@pytest.mark.parametrize("via", ["pool", "zygote", "spawn"])
+async def test_the_real_tutor_keeps_each_students_progress_apart(make_lab, keys, via):
     from tui_tutor.lab.report import summaries
 
-    lab = await make_lab(tutor_command=[sys.executable, "-m", "tui_tutor"], zygote=zygote)
+    lab = await make_lab(tutor_command=[sys.executable, "-m", "tui_tutor"], zygote=via != "spawn",
+                         pool=2 if via == "pool" else 0)
+    if via == "pool":
+        await pool_warm(lab, 2)
     async with connect(lab, "alice", keys["alice"]) as a, connect(lab, "bob", keys["bob"]) as b:
         ta, tb = await Term.open(a, size=(100, 30)), await Term.open(b, size=(100, 30))
         await ta.expect(b"Quit", timeout=30)  # the footer: the first frame is complete
@@ -141,8 +144,8 @@ async def test_the_real_tutor_keeps_each_students_progress_apart(make_lab, keys,
         assert (ta.process.exit_status, tb.process.exit_status) == (0, 0)
     screens = {s["user"]: s["last_screen"] for s in summaries(lab.config.data_dir)}
     assert screens == {"alice": "workbench", "bob": "lessons"}
-    via = re.findall(r"start user=\w+ .* via=(\w+)", (lab.config.data_dir / "lab.log").read_text())
-    assert via == ["zygote" if zygote else "spawn"] * 2
+    started = re.findall(r"start user=\w+ .* via=(\w+)", (lab.config.data_dir / "lab.log").read_text())
+    assert started == [via] * 2
 
 
 async def test_a_dropped_connection_saves_the_real_tutors_progress(make_lab, keys):

@@ -167,7 +167,7 @@ async def test_a_zygote_too_slow_to_answer_is_passed_over_and_its_late_tutor_kil
 def test_parsed_css_is_shared_between_tutors_of_the_same_theme_only():
     script = """
 from textual.css.stylesheet import Stylesheet
-from tui_tutor.lab.zygote import share_parsed_css
+from tui_tutor.lab.zygote_preload import share_parsed_css
 share_parsed_css()
 css = "Label { color: $accent; }"
 a, b, c = Stylesheet(variables={"accent": "red"}), Stylesheet(variables={"accent": "red"}), Stylesheet(variables={"accent": "blue"})

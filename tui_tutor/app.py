@@ -102,6 +102,10 @@ class TutorApp(App):
         overwrite the learner's saved state with the default one."""
 
     def on_mount(self) -> None:
+        self.greet()
+
+    def greet(self) -> None:
+        """What the learner is told as the tutor opens; their live state to the board from now on."""
         self.title = self.session.tr("title")
         self.session.state.last_screen = self.current_mode
         self.live.start(self)  # in the lab: the learner's live state to the instructor's board
@@ -125,6 +129,24 @@ class TutorApp(App):
             # Textual's driver stops the process on SIGTSTP; where nobody could resume it
             # (a session served over SSH), a stray SIGTSTP is ignored.
             signal.signal(signal.SIGTSTP, signal.SIG_IGN)
+
+    def take_session(self, session: Session) -> None:
+        """A tutor made ready for nobody (the lab's pool, see ``app_pool``) becomes ``session``'s, in the
+        state a tutor started for it would be in: its language, theme and place."""
+        self.session = session
+        self.live = LiveChannel.from_environment()
+        theme = session.state.theme or "textual-dark"
+        if theme != self.theme:
+            self.theme = theme
+        self.set_reactive(TutorApp.workbench, None)  # opened from their progress when they first need it
+        self.clear_notifications()  # what the tutor said to nobody
+        show_learner = getattr(self.screen, "show_learner", None)
+        if show_learner is not None:
+            show_learner()
+        self.lang = session.lang  # every screen and the footer in their language, if it is another
+        mode = session.state.last_screen if session.state.last_screen in self.MODES else "lessons"
+        if mode != self.current_mode:
+            self.switch_mode(mode)
 
     # What this session may do: decided by its capabilities, in one place
 

@@ -32,13 +32,13 @@ def make_session(args):
     return Session(store, getattr(args, "lang", None), Capabilities.lab() if lab else Capabilities.home(), warning)
 
 
-async def _run_until_signal(app) -> None:
+async def run_until_signal(app, **run_options) -> None:
     """Runs the app; SIGHUP or SIGTERM save and exit it (installed first, so none is missed once running)."""
     loop = asyncio.get_running_loop()
     for sig in _ENDING_SIGNALS:
         loop.add_signal_handler(sig, app.end_by_signal)
     try:
-        await app.run_async()
+        await app.run_async(**run_options)
     finally:
         for sig in _ENDING_SIGNALS:
             loop.remove_signal_handler(sig)
@@ -53,9 +53,14 @@ def run_app(args) -> int:
     app = TutorApp(session, start="quiz" if args.command == "quiz" else None,
                    reader=bool(getattr(args, "reader", False)))
     if getattr(args, "lab", False):
-        asyncio.run(_run_until_signal(app))
+        asyncio.run(run_until_signal(app))
     else:
         app.run()
+    return finish(app)
+
+
+def finish(app) -> int:
+    """After the app has ended: what it did not save yet, and its exit status."""
     if app.loaded:
         app.save_workbench()
     return app.return_code or 0

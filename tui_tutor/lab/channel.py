@@ -291,7 +291,7 @@ class LabSession(asyncssh.SSHServerSession):
         if self.tutor.fallback:
             lab.log(f"warning: the zygote could not start a tutor ({self.tutor.fallback}); spawned one instead")
         lab.log(f"start user={owner.name} from={owner.addr} pid={self.tutor.pid} term={env['TERM']} "
-                f"size={self.size[0]}x{self.size[1]} via={'zygote' if self.tutor.forked else 'spawn'}"
+                f"size={self.size[0]}x{self.size[1]} via={self.tutor.via}"
                 f"{' board' if board else ''}")
         try:
             code = await self.tutor.wait()

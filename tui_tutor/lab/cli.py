@@ -22,6 +22,7 @@ _SUPPRESS = argparse.SUPPRESS
 _port = whole_number(0, 65535, "port must be a number, not {text!r}",
                      "port must be from 1 to 65535 (0: any free port), not {value}")
 _count = whole_number(1, None, "expected a whole number, not {text!r}", "expected 1 or more, not {value}")
+_pool = whole_number(0, 512, "expected a whole number, not {text!r}", "expected 0 to 512, not {value}")
 _memory = whole_number(256, 1 << 20, "expected a whole number of MiB, not {text!r}",
                        "expected 256 to 1048576 MiB (a tutor needs about 200), not {value}")
 _file_size = whole_number(1, 1 << 20, "expected a whole number of MiB, not {text!r}",
@@ -90,6 +91,9 @@ def add_lab_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--no-zygote", dest="zygote", action="store_false",
                    help="start each tutor from nothing (slower, more memory) instead of forking it from "
                         "one loaded copy")
+    p.add_argument("--pool", type=_pool, default=None, metavar="N",
+                   help="tutors kept ready before anyone logs in, so a class logging in at once is served "
+                        "at once (default: one for each student of the class list, as memory allows; 0: none)")
     p.add_argument("--tutor-command", default=None, help=_SUPPRESS)  # tests: a stand-in for the tutor
     g = p.add_argument_group("several servers", "identical servers behind a load balancer, sharing one database")
     database_url_option(g, "progress and the class list")
@@ -239,7 +243,7 @@ def _serve(args) -> int:
                        sessions_per_user=args.sessions_per_user, password_tries=args.password_tries,
                        tutor_memory=args.tutor_memory << 20, tutor_file_size=args.tutor_file_size << 20,
                        database_url=_database_url(args), host_key_file=args.host_key,
-                       proxy_protocol=args.proxy_protocol, log_to_stdout=args.log_stdout)
+                       proxy_protocol=args.proxy_protocol, log_to_stdout=args.log_stdout, pool=args.pool)
     if args.tutor_command:
         config.tutor_command = shlex.split(args.tutor_command)
 

@@ -30,6 +30,31 @@ if TYPE_CHECKING:
 _MAX_MESSAGE = 1 << 16
 
 
+def default_pool(students: int, max_sessions: int) -> int:
+    """How many ready tutors to keep when ``--pool`` is not given: one for every student of the class
+    list who may log in at the same second (guests: two a CPU), no more than the lab's sessions, and
+    no more than a quarter of the memory available now allows (a ready tutor holds ~30 MiB of its own)."""
+    wanted = students if students else 2 * (os.cpu_count() or 1)
+    return max(0, min(wanted, max_sessions, _available_mib() // 4 // 30))
+
+
+def _available_mib() -> int:
+    try:
+        with open("/proc/meminfo", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) // 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 1 << 20  # unknown: memory sets no bound
+
+
+def pool_target(size: int, students: int, logged_in: int) -> int:
+    """Ready tutors wanted now: ``size``, but no more than the students of the class list not yet
+    logged in (a full class needs none; guests: ``size``)."""
+    return max(0, min(size, students - logged_in) if students else size)
+
+
 class ZygoteError(Exception):
     """The zygote could not start a tutor (the caller then starts one from nothing)."""
 
@@ -68,6 +93,8 @@ class Zygote:
         self._pending: dict[int, tuple[asyncio.Future, Watcher]] = {}
         self._watchers: dict[int, Watcher] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
+        self.pool_size: int | None = None  # ready tutors last asked for
+        self.pool_warm = 0  # ready tutors, as the zygote last said
 
     def start(self) -> None:
         """Starts the zygote (not waiting for it to load: spawns queue until it has)."""
@@ -121,6 +148,16 @@ class Zygote:
             return False
         return True
 
+    def set_pool(self, size: int) -> None:
+        """Asks the zygote to keep ``size`` tutors ready (see zygote_pool); said only when it changes."""
+        if not self.alive or size == self.pool_size:
+            return
+        try:
+            self._sock.send(json.dumps({"op": "pool", "size": int(size)}).encode())
+        except OSError:
+            return self._lost("could not be written to")
+        self.pool_size = size
+
     def forget(self, pid: int) -> None:
         self._watchers.pop(pid, None)
 
@@ -156,9 +193,16 @@ class Zygote:
             elif op == "started":
                 # Watched from now on: its exit may be in the very next message, before the spawner resumes.
                 self._watchers[message["pid"]] = watcher
+                watcher.pooled = bool(message.get("pooled"))
                 future.set_result(int(message["pid"]))
             elif future is not None and not future.done():
                 future.set_exception(ZygoteError(message.get("error", "failed")))
+        elif op == "pool":
+            warm = int(message["warm"])
+            if warm != self.pool_warm and warm in (0, self.pool_size):
+                self.log(f"pool: {warm} tutor{'s' if warm != 1 else ''} ready"
+                         + (" (logins fork tutors until it refills)" if warm == 0 else ""))
+            self.pool_warm = warm
         elif op == "exit":
             watcher = self._watchers.pop(message["pid"], None)
             if watcher is not None:

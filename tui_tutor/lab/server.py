@@ -33,7 +33,7 @@ from .feed import Feed
 from .live_db import LivePublisher
 from .hostkey import host_fingerprint, load_host_key_file, load_or_create_host_key
 from .names import AccountError
-from .prefork import Zygote, zygote_target
+from .prefork import Zygote, default_pool, pool_target, zygote_target
 from .proxy_protocol import ProxyProtocolServer
 
 LOG_FILE = "lab.log"
@@ -68,6 +68,7 @@ class LabConfig:
     host_key_file: Path | None = None  # the same key on every server behind a balancer; else made in data_dir
     log_to_stdout: bool = False  # the log on standard output (the journal) instead of standard error
     proxy_protocol: bool = False  # a PROXY header (v1 or v2) from a balancer comes first on every connection
+    pool: int | None = None  # tutors kept ready before anyone logs in (None: see prefork.default_pool)
 
 
 class Lab:
@@ -108,6 +109,7 @@ class Lab:
         self._server = None
         self._idle_task: asyncio.Task | None = None
         self.zygote: Zygote | None = None
+        self.pool_size = 0
         self.feed = Feed(self)
         self.live_db = LivePublisher(self, config.database_url) if config.database_url else None
         self.closing = False
@@ -160,6 +162,14 @@ class Lab:
             except OSError as e:
                 self.log(f"warning: the zygote could not be started ({e}); tutors start the slow way")
                 self.zygote = None
+            else:
+                if target[:2] != ("module", "tui_tutor"):  # a pooled tutor can only become the tutor
+                    self.pool_size = 0
+                else:
+                    self.pool_size = c.pool if c.pool is not None else default_pool(self.class_size(),
+                                                                                    c.max_sessions)
+                self.log(f"pool: {self.pool_size} tutor{'s' if self.pool_size != 1 else ''} kept ready")
+                self.tend_pool()
         self.log(f"listening on {c.host}:{self.port} host key {self.fingerprint} "
                  f"max sessions {c.max_sessions} guests {'allowed' if c.guest else 'not allowed'}"
                  + (" behind a balancer (PROXY protocol)" if c.proxy_protocol else ""))
@@ -227,10 +237,21 @@ class Lab:
         if self.closing or len(self.sessions) >= self.config.max_sessions:
             return False
         self.sessions.add(session)
+        self.tend_pool()
         return True
 
     def release_slot(self, session: LabSession) -> None:
         self.sessions.discard(session)
+        self.tend_pool()
+
+    def class_size(self) -> int:
+        return sum(a.role != "instructor" for a in getattr(self.accounts, "users", {}).values())
+
+    def tend_pool(self) -> None:
+        """Ready tutors for the students still to come (see prefork.pool_target)."""
+        if self.zygote is not None and not self.closing:
+            logged_in = len({s.owner.name for s in self.sessions if s.owner.role != "instructor"})
+            self.zygote.set_pool(pool_target(self.pool_size, self.class_size(), logged_in))
 
     def refused(self, conn: LabConnection, why: str) -> None:
         """``why`` must have every client string in it through ``shown`` already."""

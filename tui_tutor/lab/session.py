@@ -60,6 +60,7 @@ class TutorProcess:
         self.zygote = zygote
         self.limits = limits or TutorLimits()
         self.forked = False  # by the zygote (else spawned)
+        self.pooled = False  # a tutor of the zygote's pool, made ready before this login (see zygote_pool)
         self.fallback: str | None = None  # why the zygote did not start it, when it did not
         self.on_output = on_output
         self.pid: int | None = None
@@ -139,6 +140,10 @@ class TutorProcess:
             self._poller = self._loop.create_task(self._poll_exit())
         else:
             self._loop.add_reader(self._pidfd, self._leader_exited)
+
+    @property
+    def via(self) -> str:
+        return "pool" if self.pooled else "zygote" if self.forked else "spawn"
 
     @property
     def running(self) -> bool:

@@ -13,8 +13,10 @@ Run by the lab server in isolated mode (``python -I -c ZYGOTE_BOOT ROOT FD
                    an SCM_RIGHTS fd, and the tutor's end of its live-state channel as a second
                    one (the child finds it in TUI_TUTOR_LIVE_FD; see lab.live_state)
                    {"op": "signal", "pid": P, "sig": S}   signal P's process group
+                   {"op": "pool", "size": K}   keep K ready tutors (see zygote_pool)
   zygote → server  {"op": "ready", "pid": P, "seconds": T}   once loaded
-                   {"op": "started", "id": N, "pid": P}  or  {"op": "failed", "id": N, "error": "..."}
+                   {"op": "started", "id": N, "pid": P, "pooled": B}  or  {"op": "failed", "id": N, "error": "..."}
+                   {"op": "pool", "warm": W, "members": M}   when the number of ready tutors changes
                    {"op": "exit", "pid": P, "status": S}   as subprocess's returncode (-N: signal N)
 
 Signals go through the zygote because only the parent knows whether the pid is
@@ -34,6 +36,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+from collections import deque
 import gc
 import json
 import os
@@ -45,72 +48,14 @@ import threading
 import time
 
 from .confine import TutorLimits
+from .pool_child import run_pooled
 from .zygote_child import process_name, run_child
+from .zygote_pool import Member, Pool
+from .zygote_preload import preload
 
 _PR_SET_CHILD_SUBREAPER = 36
 _MAX_MESSAGE = 1 << 16
 _SHUTDOWN_GRACE = 5.0
-
-
-def preload() -> None:
-    """Import the tutor and what it imports at start, read the lessons and quiz questions, rehearse."""
-    import numpy  # noqa: F401
-    import textual.app  # noqa: F401
-    from textual.drivers.linux_driver import LinuxDriver  # noqa: F401 -- imported by the app only at run time
-
-    from .. import app, app_entry, cli, progress  # noqa: F401
-    from ..curriculum.lessons import load_lessons
-    from ..curriculum.quiz import load_bank
-    from ..engine import presets
-
-    for lang in ("en", "zh"):
-        with contextlib.suppress(Exception):  # a problem here shows in the tutor itself, where it can be read
-            load_lessons(lang)
-            load_bank(lang)
-    with contextlib.suppress(Exception):
-        presets.book_data()
-    share_parsed_css()
-    rehearse()
-
-
-def share_parsed_css() -> None:
-    """Every tutor parses the same CSS again (Textual keeps parsed rules per stylesheet, and
-    each app makes its own): kept here, by text and theme, the rehearsal parses it once for
-    all the sessions forked after it. Parsed rules are only read once made."""
-    from textual.css.stylesheet import Stylesheet
-
-    parse_alone = Stylesheet._parse_rules
-    parsed: dict[tuple, list] = {}
-
-    def parse_shared(self, css, read_from, is_default_rules=False, tie_breaker=0, scope=""):
-        key = (css, read_from, is_default_rules, tie_breaker, scope, tuple(sorted(self._variables.items())))
-        rules = parsed.get(key)
-        if rules is None:
-            rules = parsed[key] = parse_alone(self, css, read_from, is_default_rules, tie_breaker, scope)
-        return rules
-
-    Stylesheet._parse_rules = parse_shared
-
-
-def rehearse() -> None:
-    """Runs the tutor once, headless, through its screens, and leaves: Textual imports widgets and fills
-    caches on first use, and what is done here once is done for every session."""
-    from ..app import TutorApp
-    from ..progress import MemoryStore
-    from ..tutor.capabilities import Capabilities
-
-    async def visit(pilot) -> None:
-        for key in ("w", "t", "z", "l"):
-            await pilot.press(key)
-            await pilot.pause()
-        pilot.app.exit()
-
-    app = TutorApp(lang="en", store=MemoryStore(), capabilities=Capabilities.lab())
-    try:
-        app.run(headless=True, size=(100, 32), auto_pilot=visit)
-    except Exception as e:  # noqa: BLE001 -- a rehearsal that fails only makes sessions start slower
-        print(f"tui-tutor zygote: the rehearsal failed ({e!r}); sessions will start a little slower",
-              file=sys.stderr, flush=True)
 
 
 class Zygote:
@@ -120,6 +65,11 @@ class Zygote:
         self.wake_r, self.wake_w = os.pipe()
         for fd in (self.wake_r, self.wake_w):
             os.set_blocking(fd, False)
+        self.pool = Pool(self.fork_pooled)
+        self.polled: dict[int, Member] = {}  # the pooled tutors' sockets the poller watches, by fd
+        # Logins waiting for a pooled tutor while others take theirs: served in order, a few at a time, so
+        # that in a burst the first are painted soon, not all of them late together.
+        self.waiting: deque[tuple[dict, list[int]]] = deque()
 
     def send(self, **message) -> None:
         self.sock.send(json.dumps(message).encode())
@@ -130,14 +80,54 @@ class Zygote:
         poller = select.poll()
         poller.register(self.sock, select.POLLIN)
         poller.register(self.wake_r, select.POLLIN)
+        tended = time.monotonic()
         while True:
-            ready = dict(poller.poll(1000))  # the timeout: a lost wakeup cannot leave a zombie for long
+            self.watch_pool(poller)
+            ready = dict(poller.poll(500))  # the timeout: a lost wakeup cannot leave a zombie for long
             with contextlib.suppress(BlockingIOError):
                 while os.read(self.wake_r, 512):
                     pass
             self.reap()
+            for fd, member in list(self.polled.items()):
+                if ready.get(fd):
+                    self.pool.heard(member)
             if ready.get(self.sock.fileno()) and not self.handle():
                 return
+            if time.monotonic() - tended >= 1.0:
+                tended = time.monotonic()
+                self.pool.tend(self.children)
+            self.serve_waiting()
+            if self.pool.changed:
+                self.pool.changed = False
+                self.send(op="pool", warm=self.pool.warm, members=len(self.pool.members))
+
+    def watch_pool(self, poller) -> None:
+        """The poller watches the sockets of the pooled tutors there are now, and no others."""
+        members = [*self.pool.members.values(), *self.pool.claimed.values()]
+        now = {m.sock.fileno(): m for m in members if m.sock.fileno() >= 0}
+        for fd in self.polled.keys() - now.keys():
+            with contextlib.suppress(KeyError, ValueError):
+                poller.unregister(fd)
+        for fd in now.keys() - self.polled.keys():
+            poller.register(fd, select.POLLIN)
+        self.polled = now
+
+    def fork_pooled(self, size: tuple[int, int], lang: str) -> Member | None:
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()
+        try:
+            pid = os.fork()
+        except OSError:
+            ours.close()
+            theirs.close()
+            return None
+        if pid == 0:  # the pooled tutor: never returns
+            others = tuple(m.sock for m in self.pool.members.values())
+            run_pooled(theirs, size, lang, close=(self.sock, self.wake_r, self.wake_w, ours, *others))
+        theirs.close()
+        ours.setblocking(False)
+        return Member(pid, ours, size)
 
     def handle(self) -> bool:
         """One message from the server; False when the server has gone."""
@@ -157,6 +147,8 @@ class Zygote:
                 self.spawn(message, fds)
             elif message["op"] == "signal":
                 self.signal(int(message["pid"]), int(message["sig"]))
+            elif message["op"] == "pool":
+                self.pool.target = max(0, int(message["size"]))
         except (ValueError, KeyError, TypeError) as e:
             print(f"tui-tutor zygote: bad message ({e})", file=sys.stderr, flush=True)
             if isinstance(message := _safe_json(data), dict) and "id" in message:
@@ -172,6 +164,19 @@ class Zygote:
         limits = TutorLimits(*map(int, message.get("limits", (0, 0))))
         if kind not in ("module", "path") or not all(isinstance(a, str) for a in [name, *argv, *env.values()]):
             raise ValueError(f"cannot run {kind!r} {name!r}")
+        if self.pool.serves(message["run"]):
+            self.pool.demand(fds[0], env)
+            if self.pool.warm and (self.waiting or not self.pool.can_claim()):
+                self.waiting.append((message, [os.dup(fd) for fd in fds]))
+                return
+            if self.claim(message, fds):
+                return
+        self.fork_tutor(message, fds)
+
+    def fork_tutor(self, message: dict, fds: list[int]) -> None:
+        ident, (kind, name) = int(message["id"]), message["run"]
+        argv, env, cwd = list(message["argv"]), dict(message["env"]), str(message["cwd"])
+        limits = TutorLimits(*map(int, message.get("limits", (0, 0))))
         for stream in (sys.stdout, sys.stderr):
             stream.flush()  # else the child would write out the zygote's buffered text a second time
         try:
@@ -183,7 +188,35 @@ class Zygote:
             run_child(kind, name, argv, env, cwd, fds[0], close=(self.sock, self.wake_r, self.wake_w), limits=limits,
                       live=fds[1] if len(fds) > 1 else None)
         self.children.add(pid)
-        self.send(op="started", id=ident, pid=pid)
+        self.send(op="started", id=ident, pid=pid, pooled=False)
+
+    def claim(self, message: dict, fds: list[int]) -> bool:
+        """Hands the login to a ready tutor of the pool, if there is one that takes it."""
+        while (member := self.pool.take()) is not None:
+            claim = dict(message, op="claim")
+            try:
+                socket.send_fds(member.sock, [json.dumps(claim).encode()], fds)
+            except OSError:  # it has just gone: its exit is reaped as a pool member's
+                self.pool.members[member.pid] = member
+                self.pool.forget(member.pid)
+                continue
+            self.pool.claimed[member.pid] = member  # until it has painted (see serve_waiting)
+            member.since = time.monotonic()
+            self.children.add(member.pid)
+            self.send(op="started", id=int(message["id"]), pid=member.pid, pooled=True)
+            return True
+        return False
+
+    def serve_waiting(self) -> None:
+        """Logins that waited for a pooled tutor, in order, as the ones before them have painted."""
+        while self.waiting and self.pool.can_claim():
+            message, fds = self.waiting.popleft()
+            try:
+                if not self.claim(message, fds):
+                    self.fork_tutor(message, fds)
+            finally:
+                for fd in fds:
+                    os.close(fd)
 
     def signal(self, pid: int, sig: int) -> None:
         if pid in self.children:  # not reaped: the group id is still that session's
@@ -202,6 +235,7 @@ class Zygote:
             if pid in self.children:
                 with contextlib.suppress(ProcessLookupError, PermissionError):
                     os.killpg(pid, signal.SIGKILL)
+            self.pool.forget(pid)  # a pooled tutor that ended before anyone claimed it
             _, status = os.waitpid(pid, 0)
             if pid in self.children:
                 self.children.discard(pid)
@@ -209,15 +243,22 @@ class Zygote:
                     self.send(op="exit", pid=pid, status=os.waitstatus_to_exitcode(status))
 
     def shutdown(self) -> None:
-        """The server has gone: end the sessions still here (SIGTERM, then SIGKILL), reap them."""
+        """The server has gone: end the sessions and the pooled tutors still here (SIGTERM, then
+        SIGKILL), reap them."""
         for sig in (signal.SIGTERM, signal.SIGKILL):
             for pid in list(self.children):
                 self.signal(pid, sig)
+            for pid in list(self.pool.members):
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.kill(pid, sig)
             deadline = time.monotonic() + _SHUTDOWN_GRACE
-            while self.children and time.monotonic() < deadline:
+            while (self.children or self.pool.members) and time.monotonic() < deadline:
                 self.reap()
                 time.sleep(0.05)
         self.reap()
+        for _message, fds in self.waiting:
+            for fd in fds:
+                os.close(fd)
 
 
 def _safe_json(data: bytes):

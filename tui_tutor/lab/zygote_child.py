@@ -43,12 +43,12 @@ def run_child(kind: str, name: str, argv: list[str], env: dict[str, str], cwd: s
         user = argv[argv.index("--user") + 1] if "--user" in argv[:-1] else ""
         process_name(f"tutor {user}".strip().encode())
         _become_session(slave, close)
-        _set_environment(env, cwd)
+        set_environment(env, cwd)
         if live is not None:  # the live-state channel, as the spawn path passes it: its number in the environment
             os.environ["TUI_TUTOR_LIVE_FD"] = str(live)
-        code = _run(kind, name, argv)
+        code = run_tutor(kind, name, argv)
     except SystemExit as e:
-        code = _exit_code(e.code)
+        code = exit_code(e.code)
     except KeyboardInterrupt:  # Ctrl+C before the tutor took the keyboard: as a shell reports it
         code = 130
     except BaseException:  # noqa: BLE001 -- whatever happens, this process must end here, not in the zygote's loop
@@ -71,6 +71,13 @@ def process_name(name: bytes) -> None:
 
 
 def _become_session(slave: int, close: tuple[socket.socket | int, ...]) -> None:
+    leave_zygote(close)
+    os.setsid()  # a new session, and its leader: no controlling terminal yet
+    take_terminal(slave)
+
+
+def leave_zygote(close: tuple[socket.socket | int, ...]) -> None:
+    """Signals as a new process has them; the zygote's sockets and pipes closed (this copy's)."""
     signal.set_wakeup_fd(-1)
     for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGCHLD, signal.SIGTSTP, signal.SIGWINCH):
         signal.signal(sig, signal.SIG_DFL)  # the zygote ignores or catches these; a new process would not
@@ -80,7 +87,10 @@ def _become_session(slave: int, close: tuple[socket.socket | int, ...]) -> None:
             thing.close()  # this process's copy only: the zygote's end stays open
         else:
             os.close(thing)
-    os.setsid()  # a new session, and its leader: no controlling terminal yet
+
+
+def take_terminal(slave: int) -> None:
+    """The pty becomes this session's controlling terminal, and fds 0-2 and Python's std streams."""
     fcntl.ioctl(slave, termios.TIOCSCTTY, 0)  # the pty becomes it, with this process group in the foreground
     for fd in (0, 1, 2):
         os.dup2(slave, fd)
@@ -94,7 +104,7 @@ def _become_session(slave: int, close: tuple[socket.socket | int, ...]) -> None:
     sys.stderr = sys.__stderr__ = open(2, "w", 1, "utf-8", "backslashreplace", closefd=False)  # noqa: SIM115
 
 
-def _set_environment(env: dict[str, str], cwd: str) -> None:
+def set_environment(env: dict[str, str], cwd: str) -> None:
     os.environ.clear()
     os.environ.update(env)
     time.tzset()  # TZ may differ from the zygote's
@@ -106,7 +116,7 @@ def _set_environment(env: dict[str, str], cwd: str) -> None:
         os.chdir("/")
 
 
-def _run(kind: str, name: str, argv: list[str]) -> int:
+def run_tutor(kind: str, name: str, argv: list[str]) -> int:
     if kind == "module":
         sys.argv = [name, *argv]  # run_module puts the module's file in argv[0]
         runpy.run_module(name, run_name="__main__", alter_sys=True)
@@ -117,7 +127,7 @@ def _run(kind: str, name: str, argv: list[str]) -> int:
     return 0
 
 
-def _exit_code(code) -> int:
+def exit_code(code) -> int:
     """As the interpreter turns ``sys.exit(code)`` into an exit status."""
     if code is None:
         return 0

@@ -69,6 +69,18 @@ class LessonsScreen(Screen):
         self._list_lessons()
         self.open_lesson(self.index)
 
+    def show_learner(self) -> None:
+        """The tutor now serves another learner (the lab's pool, see ``app_pool``): their lesson and
+        marks. Called before the app takes their language; a change of language shows them anyway."""
+        index = min(self.app.session.state.lesson_index, len(self.lessons) - 1)
+        moved, self.index = index != self.index, index
+        if self.app.lang == self.app.session.lang:
+            self._list_lessons()
+            if moved:
+                self.open_lesson(index)
+            else:
+                self._opened()
+
     def _titles(self) -> list[str]:
         """The lesson titles, each marked ✓ once every question of its quiz was last answered right."""
         mastered = self.app.session.mastered_lessons()

@@ -78,7 +78,10 @@ class LessonView(ScrollView, can_focus=True):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._layout()  # the theme may have changed: the colours are in the lines
+        # The theme may have changed: the colours are in the lines. The parts' styles (headings, the
+        # highlight) are brought up to date after the widget's own, so look again once they are.
+        self._layout()
+        self.call_after_refresh(self._layout)
 
     def _layout(self) -> None:
         view = self.scrollable_content_region.width

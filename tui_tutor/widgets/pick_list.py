@@ -92,7 +92,10 @@ class PickList(ScrollView, can_focus=True):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
+        # The theme may have changed: the colours are in the lines. The parts' styles (headings, the
+        # highlight) are brought up to date after the widget's own, so look again once they are.
         self._layout()
+        self.call_after_refresh(self._layout)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return sum(len(wrap(Text(item), max(width, 2), self.app.console)) for item in self.items)

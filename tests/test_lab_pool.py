@@ -1,0 +1,183 @@
+"""The lab's pool of ready tutors: a login served by one gets that learner's tutor (their progress,
+language, place, terminal size and colours, cell for cell what a tutor forked for them shows),
+two logins never share one, the pool refills when the machine is quiet, and the lab stops cleanly
+with pooled tutors idle. The real tutor, a real lab, asyncssh clients."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import re
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+asyncssh = pytest.importorskip("asyncssh")
+pyte = pytest.importorskip("pyte")
+pytest.register_assert_rewrite("lab_support")
+
+from lab_support import Term, connect, gone, log_of, logged, pool_warm
+
+from tui_tutor.lab.accounts import Accounts
+from tui_tutor.lab.prefork import default_pool, pool_target
+from tui_tutor.progress import open_store
+
+pytest_plugins = ["lab_support"]  # the fixtures: keys, make_lab, lab
+
+TUTOR = [sys.executable, "-m", "tui_tutor"]
+
+
+def test_how_many_tutors_are_kept_ready():
+    assert pool_target(8, students=30, logged_in=0) == 8
+    assert pool_target(8, students=30, logged_in=25) == 5  # only the students still to come
+    assert pool_target(8, students=30, logged_in=30) == 0
+    assert pool_target(8, students=0, logged_in=12) == 8  # guests: no class list to count
+    assert default_pool(30, max_sessions=64) <= 30
+    assert default_pool(30, max_sessions=10) <= 10
+    assert default_pool(0, max_sessions=64) <= 2 * (os.cpu_count() or 1)
+
+
+def pooled_pids(lab) -> set[int]:
+    """The zygote's children still waiting in the pool (what ps shows as tutor-pool)."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == lab.zygote.pid and "(tutor-pool)" in stat:
+                found.add(int(entry.name))
+    return found
+
+
+class Screen:
+    """What a terminal shows of a session (pyte): characters and their colours and attributes."""
+
+    def __init__(self, term: Term, size: tuple[int, int]) -> None:
+        self.screen = pyte.Screen(*size)
+        stream = pyte.ByteStream(self.screen)
+
+        async def pump() -> None:
+            while chunk := await term.process.stdout.read(65536):
+                stream.feed(chunk)
+
+        self.task = asyncio.get_running_loop().create_task(pump())
+
+    async def until(self, text: str, timeout: float = 30.0) -> None:
+        deadline = time.monotonic() + timeout
+        while not any(text in line for line in self.screen.display):
+            assert time.monotonic() < deadline, "\n".join(self.screen.display)
+            assert not self.task.done(), "the session ended:\n" + "\n".join(self.screen.display)
+            await asyncio.sleep(0.05)
+
+    async def settled(self, quiet: float = 0.6) -> list[list[tuple]]:
+        """Every cell, once nothing has changed for ``quiet`` seconds."""
+        last, since = None, time.monotonic()
+        while True:
+            now = self.cells()
+            if now != last:
+                last, since = now, time.monotonic()
+            elif time.monotonic() - since >= quiet:
+                return now
+            await asyncio.sleep(0.05)
+
+    def cells(self) -> list[list[tuple]]:
+        buffer, (cols, rows) = self.screen.buffer, (self.screen.columns, self.screen.lines)
+        return [[(c.data, c.fg, c.bg, c.bold, c.italics, c.underscore, c.reverse)
+                 for c in (buffer[y][x] for x in range(cols))] for y in range(rows)]
+
+
+def seed(data_dir: Path, user: str) -> None:
+    """A returning learner: Chinese, on the fourth lesson, in the light theme, help already seen."""
+    store, _ = open_store(data_dir, user)
+    from tui_tutor.tutor.session import Session
+
+    session = Session(store, "zh")
+    session.set_language("zh")
+    session.state.lesson_index = 3
+    session.state.last_screen = "lessons"
+    session.state.theme = "textual-light"
+    session.state.told_about_help = True
+
+
+@pytest.mark.parametrize("size", [(80, 24), (90, 28)], ids=["the pool's size", "another size"])
+async def test_a_pooled_tutor_shows_its_learner_cell_for_cell_as_a_forked_one(make_lab, keys, tmp_path, size):
+    for user in ("alice", "bob"):
+        seed(tmp_path, user)
+    lab = await make_lab(tutor_command=TUTOR, pool=1)
+    await pool_warm(lab, 1)  # at 80x24: at that size it paints what it kept, with the learner's changes over it
+    shown = {}
+
+    async def look(user: str) -> None:
+        async with connect(lab, user, keys[user]) as conn:
+            term = await Term.open(conn, size=size, term="xterm-256color", env={"COLORTERM": "truecolor"})
+            screen = Screen(term, size)
+            await screen.until("4.")  # the fourth lesson's title, in the sidebar and the header
+            shown[user] = await screen.settled()
+            term.send(b"q")
+            await screen.task
+
+    await asyncio.gather(look("alice"), look("bob"))  # one takes the ready tutor, the other gets one forked
+    log = await logged(lab, "end user=bob")
+    via = dict(re.findall(rf"start user=(\w+) .* size={size[0]}x{size[1]} via=(\w+)", log))
+    assert sorted(via.values()) == ["pool", "zygote"], log
+    pooled = next(user for user, how in via.items() if how == "pool")
+    text = "\n".join("".join(c[0] for c in row) for row in shown[pooled])
+    assert "课" in text and "Lessons" not in text  # in the learner's language, not the pool's English
+    assert shown["alice"] == shown["bob"]  # characters, colours (their theme, true colour) and attributes
+    store, _ = open_store(tmp_path, pooled)
+    assert store.lessons_read() == {4}  # the pooled tutor marked the lesson read in its learner's progress
+
+
+async def test_logins_at_once_get_a_pooled_tutor_each_and_the_pool_refills(make_lab, keys, tmp_path):
+    accounts = Accounts(tmp_path)
+    with accounts.editing():  # five students: two still to come once three are in
+        for name in ("carol", "dave", "erin"):
+            accounts.account(name, create=True).add_keys([keys["stranger"].convert_to_public()])
+    lab = await make_lab(tutor_command=TUTOR, pool=3)
+    await pool_warm(lab, 3)
+    ready = pooled_pids(lab)
+    assert len(ready) == 3
+    # Three at once, more than the CPUs that take their learner at the same time: the last waits its turn.
+    logins = [("alice", keys["alice"]), ("bob", keys["bob"]), ("carol", keys["stranger"])]
+    async with contextlib.AsyncExitStack() as stack:
+        conns = await asyncio.gather(*(stack.enter_async_context(connect(lab, u, k)) for u, k in logins))
+        terms = await asyncio.gather(*(Term.open(c, size=(100, 30)) for c in conns))
+        await asyncio.gather(*(t.expect(b"Quit", timeout=30) for t in terms))
+        log = log_of(lab)
+        pids = {int(p) for p in re.findall(r"start user=\w+ .* pid=(\d+) .* via=pool", log)}
+        assert pids == ready  # each took one of the ready tutors: never the same one
+        await pool_warm(lab, 2)  # refilled for the two still to come, while the CPUs are idle
+        assert pooled_pids(lab).isdisjoint(pids) and len(pooled_pids(lab)) == 2
+        for t in terms:
+            t.send(b"q")
+        await asyncio.gather(*(t.rest(timeout=15) for t in terms))
+    assert [t.process.exit_status for t in terms] == [0, 0, 0]
+
+
+async def test_a_command_line_the_pooled_tutor_cannot_take_is_started_the_ordinary_way(make_lab, keys):
+    lab = await make_lab(tutor_command=[*TUTOR, "--reader"], pool=1)
+    await pool_warm(lab, 1)
+    async with connect(lab, "alice", keys["alice"]) as conn:
+        term = await Term.open(conn, size=(100, 30))
+        await term.expect(b"Reader mode", timeout=30)  # --reader: what the pooled app does not show
+        term.send(b"q")
+        await term.rest(timeout=15)
+    log = await logged(lab, "end user=alice")
+    assert re.search(r"start user=alice .* via=pool", log) and "why=quit" in log and "crash" not in log
+
+
+async def test_the_lab_stops_cleanly_with_pooled_tutors_idle(make_lab):
+    lab = await make_lab(tutor_command=TUTOR, pool=2)
+    await pool_warm(lab, 2)
+    idle = pooled_pids(lab)
+    assert len(idle) == 2
+    started = time.monotonic()
+    await lab.close()
+    assert time.monotonic() - started < 8
+    assert await gone(*idle, lab.zygote.pid)
+    assert "crash" not in log_of(lab)

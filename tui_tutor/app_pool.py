@@ -1,0 +1,189 @@
+"""A tutor made ready before its learner arrives, for the lab's pool (see ``lab.pool_child``).
+
+A lab tutor's first frame costs ~0.2 s of CPU: the app's screens composed, styled, laid out
+and painted. A pooled tutor spends it while the machine is idle: it runs the app at once,
+with nobody's progress (kept in memory) and no terminal, on the screen a new learner sees
+first. When a learner logs in, it is handed their pty and command line, takes their
+progress, language, theme and place (``adopt``), and only then starts the real terminal
+driver, which reports the real size: what it paints is that learner's tutor, as a tutor
+started for them would paint it.
+
+Until then the driver (``PoolDriver``) writes nothing and reads nothing: a headless driver
+that can become a ``LinuxDriver`` on the pty, to which every call then goes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+from collections.abc import Callable
+
+from textual import events
+from textual.driver import Driver
+from textual.geometry import Size
+
+from .app import TutorApp
+from .app_entry import make_session, run_until_signal
+from .progress import MemoryStore
+from .tutor.capabilities import Capabilities
+from .tutor.session import Session
+
+# Called with the claim, once: makes this process the learner's (their pty, environment, limits)
+# and returns their command line's arguments, or None when this tutor cannot take them (it then
+# leaves, and the caller starts the tutor the ordinary way).
+Claim = Callable[[], object]
+Take = Callable[[Claim, Callable[[], None]], None]  # a claim, and what to call once the learner's frame is up
+
+
+class PoolDriver(Driver):
+    """Headless until ``attach``; then a LinuxDriver on fds 0-2, which does everything."""
+
+    def __init__(self, app, *, debug: bool = False, mouse: bool = True, size: tuple[int, int] | None = None) -> None:
+        super().__init__(app, debug=debug, mouse=mouse, size=size or (80, 24))
+        self.real: Driver | None = None
+        self.frame = None  # the whole screen as last composed for nobody (see keep_frame)
+
+    @property
+    def is_headless(self) -> bool:
+        return self.real is None  # Textual then renders nothing to text: nobody would see it
+
+    @property
+    def can_suspend(self) -> bool:
+        return False
+
+    def attach(self) -> None:
+        from textual.drivers.linux_driver import LinuxDriver
+
+        self.real = LinuxDriver(self._app, debug=self._debug, mouse=self._mouse)
+        self.real.start_application_mode()  # it posts a Resize with the pty's size
+
+    def resize(self, cols: int, rows: int) -> None:
+        """A new size to get ready at (nobody sees it yet); the screen kept again once laid out."""
+        if self.real is None:
+            self._size = (cols, rows)
+            self._app.post_message(events.Resize(Size(cols, rows), Size(cols, rows)))
+            self._app.set_timer(0.5, lambda: self.real is None and keep_frame(self._app))
+
+    def start_application_mode(self) -> None:
+        cols, rows = self._size
+        self._app.post_message(events.Resize(Size(cols, rows), Size(cols, rows)))
+
+    def write(self, data: str) -> None:
+        if self.real is not None:
+            self.real.write(data)
+
+    def flush(self) -> None:
+        if self.real is not None:
+            self.real.flush()
+
+    def disable_input(self) -> None:
+        if self.real is not None:
+            self.real.disable_input()
+
+    def stop_application_mode(self) -> None:
+        if self.real is not None:
+            self.real.stop_application_mode()
+
+    def close(self) -> None:
+        if self.real is not None:
+            self.real.close()
+
+
+def pooled_app(lang: str) -> TutorApp:
+    """The tutor a new learner sees first, for nobody yet (who needs no word on the help keys)."""
+    session = Session(MemoryStore(), lang, Capabilities.lab())
+    session.state.told_about_help = True
+    app = TutorApp(session)
+    app.driver_class = PoolDriver
+    return app
+
+
+def keep_frame(app: TutorApp) -> None:
+    """Composes the whole screen once more and keeps it, so that a claim at this size writes it as it is
+    instead of composing it again (the most a first frame costs). Any repaint for nobody after this
+    (which Textual then draws to nothing) makes it stale: those are counted."""
+    painted = TutorApp._display.__get__(app)
+    app._driver.frame = (app.screen, app.size, app.screen._compositor.render_full_update())
+
+    def counting(screen, renderable) -> None:
+        app._driver.frame = None
+        app._display = painted
+        painted(screen, renderable)
+
+    app._display = counting
+
+
+def renew_console(app: TutorApp) -> None:
+    """What Textual decides from the environment when it makes an app (the colours the terminal
+    takes, NO_COLOR), decided again from the learner's environment, which is now this process's."""
+    from rich.console import Console
+    from textual import constants
+    from textual.filter import Monochrome, NoColor
+
+    environ = dict(os.environ)
+    app.no_color = environ.pop("NO_COLOR", None) is not None
+    app._filters = [f for f in app._filters if not isinstance(f, (NoColor, Monochrome))]
+    if app.no_color:
+        app._filters.append(NoColor() if app.native_ansi_color else Monochrome())
+    old = app.console
+    app.console = Console(color_system=constants.COLOR_SYSTEM, file=old.file, markup=True, highlight=False,
+                          emoji=False, legacy_windows=False, _environ=environ, force_terminal=True,
+                          safe_box=False, soft_wrap=False)
+    app.console.size = old.size
+
+
+def adopt(app: TutorApp, args, painted: Callable[[], None]) -> None:
+    """Makes the pooled ``app`` the tutor of the learner ``args`` names, then shows it on their terminal;
+    ``painted()`` once it has."""
+    renew_console(app)
+    app.take_session(make_session(args))
+    driver, frame = app._driver, app._driver.frame
+    app._display = TutorApp._display.__get__(app)  # no more counting
+    driver.attach()
+    if not app.session.capabilities.suspend:
+        signal.signal(signal.SIGTSTP, signal.SIG_IGN)  # the LinuxDriver set its own handler again
+    if frame is not None and frame[:2] == (app.screen, app.size):  # what changed since is repainted over it
+        driver.write(frame[2].render_segments(app.console))
+        driver.flush()
+    else:
+        app.screen.refresh()  # the whole screen: the terminal has nothing on it yet
+    app.greet()
+    app.call_after_refresh(painted)
+
+
+async def serve(app: TutorApp, size: tuple[int, int], warm: Callable[[], None],
+                claims: Callable[[TutorApp, Take], None]) -> bool:
+    """Runs ``app`` until it ends; ``warm()`` once its first screen is painted; ``claims(take)`` is
+    called with the app and what to do when a learner's claim arrives. Returns False if a claim could not be
+    adopted (the app then ended without a frame written)."""
+    adopted = True
+
+    def take(claim: Claim, painted: Callable[[], None]) -> None:
+        nonlocal adopted
+        args = claim()
+        if args is None:
+            adopted = False
+            app.exit()
+            return
+        try:
+            adopt(app, args, painted)
+        except Exception as error:  # noqa: BLE001 -- as any error in the app: one line in the lab, a report kept
+            app._handle_exception(error)
+
+    async def ready(pilot) -> None:
+        await pilot.pause()  # the first screen painted (for nobody)
+        keep_frame(app)
+        claims(pilot.app, take)
+        warm()
+
+    await run_until_signal(app, size=size, auto_pilot=ready)
+    return adopted
+
+
+def run(size: tuple[int, int], lang: str, warm: Callable[[], None],
+        claims: Callable[[TutorApp, Take], None]) -> tuple[TutorApp, bool]:
+    """``serve`` in a new event loop; the app (to save and exit as ``run_app`` does) and whether it was adopted."""
+    app = pooled_app(lang)
+    adopted = asyncio.run(serve(app, size, warm, claims))
+    return app, adopted
