@@ -62,5 +62,5 @@ def run_app(args) -> int:
 def finish(app) -> int:
     """After the app has ended: what it did not save yet, and its exit status."""
     if app.loaded:
-        app.save_workbench()
+        app.save_workbench(finally_=True)
     return app.return_code or 0
