@@ -126,7 +126,7 @@ def start_server(n: int, port: int, url: str, host_key: Path, tmp: Path, student
     out = open(tmp / f"server{n}.out", "w")  # noqa: SIM115 -- the server's stdout for its whole life
     argv = [sys.executable, "-m", "tui_tutor", "lab", "serve", "--port", str(port), "--proxy-protocol",
             "--database-url", url, "--host-key", str(host_key), "--data-dir", str(tmp / f"server{n}"),
-            "--max-sessions", str(students + 4), "--log-stdout"]
+            "--max-sessions", str(students + 4), "--log-stdout", "--pool", str(-(-students // 2))]  # its share
     return subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT, start_new_session=True)
 
 
