@@ -18,17 +18,21 @@ last byte (the silent wait that shows it has ended is never counted).
   per step; the server's own (SSH, pumping bytes) per session over the round.
 * Memory, from /proc after the 20 steps, every session of the round still open: per
   session = the PSS (each page divided among the processes that map it) of every
-  tutor plus the zygote's, / sessions: what they cost together, shared fairly.
+  tutor plus the zygote's and the pool's idle tutors', / sessions: what they cost
+  together, shared fairly.
   VmHWM (a tutor's peak resident set) is beside it, but counts every page a tutor
   shares with the zygote and the others in full, in each: it stays near one whole
   tutor however much is shared, so it is no measure of memory per session.
 
-A warm-up session (not counted), the one-session baseline (median of ``--alone``
-runs, one after another), then 30 at once (``--sessions``), by default all logging
-in at once and stepping as fast as the tutor answers: the worst case. ``--stagger S``
-spreads the logins S seconds apart, ``--pace S`` has each student read about S s
-(±50 %) before each step, as a class would. ``--no-zygote``: every tutor spawned
-from nothing, as the lab did before it had a zygote.
+The class list is the round's 30 students. A warm-up session (not counted), the
+one-session baseline (median of ``--alone`` runs, one after another), both by the
+first students of the list, whose progress is then forgotten; then 30 at once
+(``--sessions``), by default all logging in at once and stepping as fast as the tutor
+answers: the worst case. ``--stagger S`` spreads the logins S seconds apart, ``--pace
+S`` has each student read about S s (±50 %) before each step, as a class would.
+Before each round the script waits until the lab's pool of ready tutors is full
+(``--pool N``: the lab's option; 0, no pool, as before the lab had one).
+``--no-zygote``: every tutor spawned from nothing, as before the lab had a zygote.
 
 In the round of 30, an instructor logs in too (a 120x40 pty), filters the class
 board to the first student and looks over their shoulder (Enter) before the steps
@@ -57,6 +61,7 @@ sys.path.insert(0, str(ROOT))
 from lab_client import SIZE, STEPS, Client, cpu_seconds, last_line, memory, zygote  # noqa: E402
 
 from tui_tutor.lab.accounts import Accounts  # noqa: E402
+from tui_tutor.progress import open_store  # noqa: E402
 
 # Issue 16's targets, on 2 CPUs. All at once: "memory" is the PSS per session with the pool's share.
 # Alone, and a class arriving over 30 s (--stagger 1 --pace 2): no worse than before the pool.
@@ -240,7 +245,9 @@ async def main(sessions: int, stagger: float, pace: float, alone: int, use_zygot
                pool: int | None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp)
-        keys = {f"s{i:02d}": asyncssh.generate_private_key("ssh-ed25519") for i in range(sessions + alone + 1)}
+        # The class list is the round's students; the warm-up and the sessions alone are the first of them,
+        # whose progress is forgotten before the round, so that the round is a class of new learners.
+        keys = {f"s{i:02d}": asyncssh.generate_private_key("ssh-ed25519") for i in range(sessions)}
         with Accounts(data).editing() as accounts:
             for name, key in keys.items():
                 accounts.account(name, create=True).add_keys([key.convert_to_public()])
@@ -269,10 +276,14 @@ async def main(sessions: int, stagger: float, pace: float, alone: int, use_zygot
                 await pool_ready(log)  # each login alone, as the first of a class would find the lab
                 one.append(await round_of(port, server.pid, data, [Client(n, keys[n])], 0, pace))
             one = median_of(one)
+            for name in names[:alone + 1]:
+                store, _ = open_store(data, name)
+                store.reset()
+                store.close()
             await pool_ready(log)
             how = [f"a login every {stagger:g} s"] * bool(stagger) + [f"a step every ~{pace:g} s"] * bool(pace)
             print(f"{sessions} sessions at once{' (' + ', '.join(how) + ')' if how else ''} …", flush=True)
-            many = await round_of(port, server.pid, data, [Client(n, keys[n]) for n in names[alone + 1:]],
+            many = await round_of(port, server.pid, data, [Client(n, keys[n]) for n in names],
                                   stagger, pace, instructor_key if watch else None)
             print()
             print(table(one, many, "arriving" if stagger else "at once"))
@@ -300,6 +311,6 @@ if __name__ == "__main__":
     parser.add_argument("--no-watch", dest="watch", action="store_false",
                         help="no instructor looking over a student's shoulder in the round of many")
     args = parser.parse_args()
-    if args.sessions < 1 or args.alone < 1:
-        parser.error("--sessions and --alone need 1 or more")
+    if args.alone < 1 or args.sessions <= args.alone:
+        parser.error("--alone needs 1 or more, and --sessions more than --alone")
     sys.exit(asyncio.run(main(args.sessions, args.stagger, args.pace, args.alone, args.zygote, args.watch, args.pool)))
