@@ -104,19 +104,24 @@ def seed(data_dir: Path, user: str) -> None:
     session.state.told_about_help = True
 
 
-@pytest.mark.parametrize("size", [(80, 24), (90, 28)], ids=["the pool's size", "another size"])
-async def test_a_pooled_tutor_shows_its_learner_cell_for_cell_as_a_forked_one(make_lab, keys, tmp_path, size):
-    for user in ("alice", "bob"):
-        seed(tmp_path, user)
+@pytest.mark.parametrize(("size", "returning"), [((80, 24), True), ((90, 28), True), ((80, 24), False)],
+                         ids=["the pool's size", "another size", "a new learner"])
+async def test_a_pooled_tutor_shows_its_learner_cell_for_cell_as_a_forked_one(make_lab, keys, tmp_path, size,
+                                                                               returning):
+    if returning:
+        for user in ("alice", "bob"):
+            seed(tmp_path, user)
     lab = await make_lab(tutor_command=TUTOR, pool=1)
-    await pool_warm(lab, 1)  # at 80x24: at that size it paints what it kept, with the learner's changes over it
+    # Ready at 80x24 for a new learner: at that size it paints the screen it kept, the learner's changes
+    # painted over it (a returning learner's: their language, lesson, theme, and no word on the help keys).
+    await pool_warm(lab, 1)
     shown = {}
 
     async def look(user: str) -> None:
         async with connect(lab, user, keys[user]) as conn:
             term = await Term.open(conn, size=size, term="xterm-256color", env={"COLORTERM": "truecolor"})
             screen = Screen(term, size)
-            await screen.until("4.")  # the fourth lesson's title, in the sidebar and the header
+            await screen.until("4." if returning else "ctrl+p")  # their lesson; the word on the help keys
             shown[user] = await screen.settled()
             term.send(b"q")
             await screen.task
@@ -127,10 +132,13 @@ async def test_a_pooled_tutor_shows_its_learner_cell_for_cell_as_a_forked_one(ma
     assert sorted(via.values()) == ["pool", "zygote"], log
     pooled = next(user for user, how in via.items() if how == "pool")
     text = "\n".join("".join(c[0] for c in row) for row in shown[pooled])
-    assert "课" in text and "Lessons" not in text  # in the learner's language, not the pool's English
+    if returning:
+        assert "课" in text and "Lessons" not in text and "New here?" not in text  # theirs, not the pool's
+    else:
+        assert "New here?" in text and "Lessons" in text
     assert shown["alice"] == shown["bob"]  # characters, colours (their theme, true colour) and attributes
     store, _ = open_store(tmp_path, pooled)
-    assert store.lessons_read() == {4}  # the pooled tutor marked the lesson read in its learner's progress
+    assert store.lessons_read() == ({4} if returning else {1})  # in its learner's progress, not nobody's
 
 
 async def test_logins_at_once_get_a_pooled_tutor_each_and_the_pool_refills(make_lab, keys, tmp_path):

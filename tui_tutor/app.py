@@ -70,6 +70,8 @@ class TutorApp(App):
     ENABLE_COMMAND_PALETTE = True
     COMMANDS = App.COMMANDS | {_action_commands}
 
+    FIRST_HELP_SECONDS = 15  # how long a new learner is shown where the keys are
+
     lang: reactive[str] = reactive("en")
     """Language of the interface and the lessons: "en" or "zh"."""
     workbench: reactive[Workbench | None] = reactive(None, always_update=True, repaint=False)
@@ -95,6 +97,7 @@ class TutorApp(App):
             self.theme = session.state.theme
         self.lang = session.lang
         self._save_timer = None
+        self.first_help: Notification | None = None
         self._crash_line: str | None = None
         self.live = LiveChannel.from_environment()  # the lab's channel, if it gave one
         self.loaded = False
@@ -114,10 +117,15 @@ class TutorApp(App):
         elif self.session.warning:  # already a whole sentence (e.g. a damaged file kept aside)
             self.notify(self.session.warning, severity="warning", timeout=10)
         if not self.session.state.told_about_help:  # once per learner: where every key and every action is
+            self.show_first_help()
+            self.session.state.told_about_help = True
+
+    def show_first_help(self) -> None:
+        if self.first_help is None or self.first_help not in self._notifications:  # (a pooled tutor's may be)
             # Handed to Textual's notification handler at once rather than posted: the app reads its
             # messages only once it is ready, and what runs first then (a test's pilot) would miss it.
-            self._on_notify(Notify(Notification(self.tr("first_help"), timeout=15, markup=False)))
-            self.session.state.told_about_help = True
+            self.first_help = Notification(self.tr("first_help"), timeout=self.FIRST_HELP_SECONDS, markup=False)
+            self._on_notify(Notify(self.first_help))
 
     def on_ready(self) -> None:
         self.loaded = True
@@ -139,7 +147,10 @@ class TutorApp(App):
         if theme != self.theme:
             self.theme = theme
         self.set_reactive(TutorApp.workbench, None)  # opened from their progress when they first need it
-        self.clear_notifications()  # what the tutor said to nobody
+        # What the tutor said to nobody goes, but where the keys are, if this learner is to be told it too.
+        keep = self.first_help if not session.state.told_about_help and session.lang == self.lang else None
+        for notification in [n for n in self._notifications if n is not keep]:
+            self._unnotify(notification)
         show_learner = getattr(self.screen, "show_learner", None)
         if show_learner is not None:
             show_learner()

@@ -33,7 +33,7 @@ from .tutor.session import Session
 # and returns their command line's arguments, or None when this tutor cannot take them (it then
 # leaves, and the caller starts the tutor the ordinary way).
 Claim = Callable[[], object]
-Take = Callable[[Claim, Callable[[], None]], None]  # a claim, and what to call once the learner's frame is up
+Take = Callable[[Claim, Callable[[bool], None]], None]  # a claim, and what to call once the learner's frame is up
 
 
 class PoolDriver(Driver):
@@ -59,11 +59,10 @@ class PoolDriver(Driver):
         self.real.start_application_mode()  # it posts a Resize with the pty's size
 
     def resize(self, cols: int, rows: int) -> None:
-        """A new size to get ready at (nobody sees it yet); the screen kept again once laid out."""
-        if self.real is None:
+        """A new size to get ready at (nobody sees it yet)."""
+        if self.real is None and (cols, rows) != self._size:
             self._size = (cols, rows)
             self._app.post_message(events.Resize(Size(cols, rows), Size(cols, rows)))
-            self._app.set_timer(0.5, lambda: self.real is None and keep_frame(self._app))
 
     def start_application_mode(self) -> None:
         cols, rows = self._size
@@ -90,13 +89,40 @@ class PoolDriver(Driver):
             self.real.close()
 
 
-def pooled_app(lang: str) -> TutorApp:
-    """The tutor a new learner sees first, for nobody yet (who needs no word on the help keys)."""
+def pooled_app(lang: str, first_help: bool) -> TutorApp:
+    """The tutor a learner sees first, for nobody yet. ``first_help``: as a new learner sees it, with the
+    word on where the keys are, shown until someone is there to read it (then for its usual time, see
+    ``adopt``); else as one who has been told."""
     session = Session(MemoryStore(), lang, Capabilities.lab())
-    session.state.told_about_help = True
+    session.state.told_about_help = not first_help
     app = TutorApp(session)
+    app.FIRST_HELP_SECONDS = 365 * 24 * 3600
     app.driver_class = PoolDriver
     return app
+
+
+def prepare(app: TutorApp, cols: int, rows: int, first_help: bool) -> None:
+    """Get ready instead for learners like the last ones: their terminal's size, new or not."""
+    app._driver.resize(cols, rows)
+    shown = app.first_help is not None and app.first_help in app._notifications
+    if first_help and not shown:
+        app.show_first_help()
+    elif shown and not first_help:
+        app._unnotify(app.first_help)
+    app.set_timer(0.5, lambda: app._driver.real is None and keep_frame(app))  # once laid out and painted
+
+
+def restart_first_help(app: TutorApp) -> None:
+    """The word on the help keys, shown since the tutor got ready, now counts its time from now."""
+    from time import time
+
+    from textual.widgets._toast import Toast
+
+    notification = app.first_help
+    notification.raised_at, notification.timeout = time(), TutorApp.FIRST_HELP_SECONDS
+    for toast in app.screen.query(Toast):
+        if toast._notification is notification:
+            toast.set_timer(TutorApp.FIRST_HELP_SECONDS, toast._expire)
 
 
 def keep_frame(app: TutorApp) -> None:
@@ -133,11 +159,14 @@ def renew_console(app: TutorApp) -> None:
     app.console.size = old.size
 
 
-def adopt(app: TutorApp, args, painted: Callable[[], None]) -> None:
+def adopt(app: TutorApp, args, painted: Callable[[bool], None]) -> None:
     """Makes the pooled ``app`` the tutor of the learner ``args`` names, then shows it on their terminal;
-    ``painted()`` once it has."""
+    ``painted(told)`` once it has (``told``: the learner had been told where the keys are)."""
     renew_console(app)
     app.take_session(make_session(args))
+    told = app.session.state.told_about_help
+    if app.first_help is not None and app.first_help in app._notifications:  # kept: they have not been told
+        restart_first_help(app)
     driver, frame = app._driver, app._driver.frame
     app._display = TutorApp._display.__get__(app)  # no more counting
     driver.attach()
@@ -149,7 +178,7 @@ def adopt(app: TutorApp, args, painted: Callable[[], None]) -> None:
     else:
         app.screen.refresh()  # the whole screen: the terminal has nothing on it yet
     app.greet()
-    app.call_after_refresh(painted)
+    app.call_after_refresh(painted, told)
 
 
 async def serve(app: TutorApp, size: tuple[int, int], warm: Callable[[], None],
@@ -159,7 +188,7 @@ async def serve(app: TutorApp, size: tuple[int, int], warm: Callable[[], None],
     adopted (the app then ended without a frame written)."""
     adopted = True
 
-    def take(claim: Claim, painted: Callable[[], None]) -> None:
+    def take(claim: Claim, painted: Callable[[bool], None]) -> None:
         nonlocal adopted
         args = claim()
         if args is None:
@@ -181,9 +210,9 @@ async def serve(app: TutorApp, size: tuple[int, int], warm: Callable[[], None],
     return adopted
 
 
-def run(size: tuple[int, int], lang: str, warm: Callable[[], None],
+def run(size: tuple[int, int], lang: str, first_help: bool, warm: Callable[[], None],
         claims: Callable[[TutorApp, Take], None]) -> tuple[TutorApp, bool]:
     """``serve`` in a new event loop; the app (to save and exit as ``run_app`` does) and whether it was adopted."""
-    app = pooled_app(lang)
+    app = pooled_app(lang, first_help)
     adopted = asyncio.run(serve(app, size, warm, claims))
     return app, adopted

@@ -3,11 +3,14 @@
 The zygote keeps a few of these (see ``zygote_pool``). Each has run the tutor up to its
 first screen for nobody (``app_pool``) and waits on its own socket to the zygote:
 
-  zygote → pooled   {"op": "resize", "size": [COLS, ROWS]}   get ready at this size instead
+  zygote → pooled   {"op": "prepare", "size": [COLS, ROWS], "help": B}   get ready instead at this size,
+                     for a learner new (B) or not (the word on where the keys are shown or not)
                     {"op": "claim", "run": [...], "argv": [...], "env": {...}, "cwd": DIR,
                      "limits": [AS, FSIZE]}  with the pty (and live channel) as SCM_RIGHTS fds,
                      as in a spawn (see ``zygote``)
   pooled → zygote   {"op": "warm"}   its first screen is painted: it can be claimed
+                    {"op": "painted", "told": B}   claimed, it has painted its learner's first frame
+                     (B: the learner had been told where the keys are before)
 
 A claim makes this process what a tutor forked for the login would be (``zygote_child``:
 session leader on the pty, the learner's environment, folder and limits), then hands the
@@ -36,7 +39,7 @@ _MAX_MESSAGE = 1 << 16
 
 
 
-def run_pooled(sock: socket.socket, size: tuple[int, int], lang: str,
+def run_pooled(sock: socket.socket, look: tuple[int, int, bool], lang: str,
                close: tuple[socket.socket | int, ...]) -> NoReturn:
     code = 1
     claim: dict | None = None
@@ -54,9 +57,9 @@ def run_pooled(sock: socket.socket, size: tuple[int, int], lang: str,
             with contextlib.suppress(OSError):
                 sock.send(b'{"op": "warm"}')
 
-        def painted() -> None:  # the zygote may hand the next login to another pooled tutor now
+        def painted(told: bool) -> None:  # the zygote may hand the next login to another pooled tutor now
             with contextlib.suppress(OSError):
-                sock.send(b'{"op": "painted"}')
+                sock.send(json.dumps({"op": "painted", "told": told}).encode())
             sock.close()
 
         def claims(app, take) -> None:
@@ -75,8 +78,8 @@ def run_pooled(sock: socket.socket, size: tuple[int, int], lang: str,
                     app.exit()
                     return
                 message = _message(data)
-                if message.get("op") == "resize":
-                    app._driver.resize(*map(int, message["size"]))
+                if message.get("op") == "prepare":
+                    app_pool.prepare(app, *map(int, message["size"]), bool(message.get("help")))
                 elif message.get("op") == "claim" and fds:
                     loop.remove_reader(sock)
                     claim = message
@@ -87,7 +90,7 @@ def run_pooled(sock: socket.socket, size: tuple[int, int], lang: str,
 
             loop.add_reader(sock, readable)
 
-        app, adopted = app_pool.run(size, lang, warm, claims)
+        app, adopted = app_pool.run(look[:2], lang, look[2], warm, claims)
         sock.close()
         if claim is None:
             code = 0  # ended before anyone claimed it: the lab is stopping

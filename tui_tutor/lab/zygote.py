@@ -112,7 +112,7 @@ class Zygote:
             poller.register(fd, select.POLLIN)
         self.polled = now
 
-    def fork_pooled(self, size: tuple[int, int], lang: str) -> Member | None:
+    def fork_pooled(self, look: tuple[int, int, bool], lang: str) -> Member | None:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         for stream in (sys.stdout, sys.stderr):
             stream.flush()
@@ -124,10 +124,10 @@ class Zygote:
             return None
         if pid == 0:  # the pooled tutor: never returns
             others = tuple(m.sock for m in self.pool.members.values())
-            run_pooled(theirs, size, lang, close=(self.sock, self.wake_r, self.wake_w, ours, *others))
+            run_pooled(theirs, look, lang, close=(self.sock, self.wake_r, self.wake_w, ours, *others))
         theirs.close()
         ours.setblocking(False)
-        return Member(pid, ours, size)
+        return Member(pid, ours, look)
 
     def handle(self) -> bool:
         """One message from the server; False when the server has gone."""

@@ -7,9 +7,10 @@ The pool is refilled one tutor at a time, and only when nobody has asked for a t
 moment and the sessions leave the CPUs mostly idle: warming a tutor costs what a login would, and during a
 burst of logins, or while a class steps, that CPU belongs to the students.
 
-The pool gets ready at the size of the last login's terminal (a class's terminals are mostly
-alike) and in its language; a tutor claimed at another size or in another language adapts
-as it paints.
+The pool gets ready for learners like the last: at the size of the last login's terminal (a
+class's terminals are mostly alike), in its language, new or not (a new learner's first screen
+has a word on the help keys). A tutor claimed by another kind of learner adapts as it paints,
+at some cost; ready tutors are brought in line with the last logins while the machine is idle.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ TUTOR = ("module", "tui_tutor")  # what a pooled tutor can become
 class Member:
     pid: int
     sock: socket.socket
-    size: tuple[int, int]
+    look: tuple[int, int, bool]  # (columns, rows, for a new learner)
     warm: bool = False
     since: float = field(default_factory=time.monotonic)
 
@@ -68,14 +69,14 @@ class SessionLoad:
 
 
 class Pool:
-    """Pooled tutors by pid. ``fork(size, lang)`` makes one (the zygote's); ``take()`` one warm."""
+    """Pooled tutors by pid. ``fork(look, lang)`` makes one (the zygote's); ``take()`` one warm."""
 
-    def __init__(self, fork: Callable[[tuple[int, int], str], Member | None]) -> None:
+    def __init__(self, fork: Callable[[tuple[int, int, bool], str], Member | None]) -> None:
         self.fork = fork
         self.target = 0
         self.members: dict[int, Member] = {}
         self.claimed: dict[int, Member] = {}  # taken, painting their learner's first frame
-        self.size: tuple[int, int] = (80, 24)
+        self.look: tuple[int, int, bool] = (80, 24, True)  # a lab's first logins are new learners
         self.lang = "en"
         self.last_demand = 0.0
         self.load = SessionLoad()
@@ -94,7 +95,7 @@ class Pool:
         with contextlib.suppress(OSError, struct.error):
             rows, cols = struct.unpack("HHHH", fcntl.ioctl(slave, termios.TIOCGWINSZ, b"\0" * 8))[:2]
             if cols and rows:
-                self.size = (cols, rows)
+                self.look = (cols, rows, self.look[2])
         self.lang = detect_language(env)
 
     def take(self) -> Member | None:
@@ -117,6 +118,10 @@ class Pool:
         """A pooled tutor wrote: it is warm, or has painted its learner's first frame, or has gone (its
         exit is reaped elsewhere)."""
         if self.claimed.get(member.pid) is member:  # painted (or gone): the next login may take one
+            with contextlib.suppress(OSError, ValueError, AttributeError, TypeError):
+                said = json.loads(member.sock.recv(4096))
+                if said.get("op") == "painted":
+                    self.look = (*self.look[:2], not said["told"])
             del self.claimed[member.pid]
             member.sock.close()
             return
@@ -146,19 +151,20 @@ class Pool:
 
     def tend(self, sessions) -> None:
         """Called about once a second with the sessions' pids: refill by one if they leave the CPUs mostly
-        idle and nobody logged in just now; warm tutors follow the size."""
+        idle and nobody logged in just now; warm tutors follow the last logins."""
         busy = self.load.share(sessions)
         if time.monotonic() - self.last_demand < QUIET or busy >= BUSY:
             return
         for member in self.members.values():
-            if member.warm and member.size != self.size:
+            if member.warm and member.look != self.look:
                 with contextlib.suppress(OSError):
-                    member.sock.send(json.dumps({"op": "resize", "size": list(self.size)}).encode())
-                    member.size = self.size
-                return  # one at a time: resizing costs a repaint
+                    cols, rows, first_help = self.look
+                    member.sock.send(json.dumps({"op": "prepare", "size": [cols, rows], "help": first_help}).encode())
+                    member.look = self.look
+                return  # one at a time: it costs a repaint
         warming = any(not m.warm for m in self.members.values())
         if len(self.members) < self.target and not warming:
-            member = self.fork(self.size, self.lang)
+            member = self.fork(self.look, self.lang)
             if member is not None:
                 self.members[member.pid] = member
         elif len(self.members) > self.target:  # fewer wanted now: the newest goes
