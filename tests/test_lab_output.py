@@ -30,6 +30,9 @@ while True:
     key = os.read(0, 16)
     if not key or b"q" in key:
         sys.exit(0)
+    if b"z" in key:  # a last frame of exactly two full reads, and gone
+        os.write(1, b"Z" * 8190)
+        sys.exit(0)
     if b"b" in key:
         os.write(1, b"\\x1b[H" + b"#" * ({FRAME} - 8) + b"END\\r\\n")
     else:
@@ -72,13 +75,17 @@ async def open_painter(lab, keys):
 async def test_a_large_frame_goes_out_in_a_few_packets(painter_lab, keys):
     conn, chan, session = await open_painter(painter_lab, keys)
     async with conn:
+        counts = []
         for _ in range(3):
             before, mark = session.packets, len(session.data)
             chan.write(b"b")
             await session.until(b"END\r\n", start=mark)
             got = session.data[mark:]
             assert len(got) == FRAME and got.endswith(b"END\r\n")  # all of it, in order
-            assert session.packets - before <= 6, f"{session.packets - before} packets for one {FRAME}-byte frame"
+            counts.append(session.packets - before)
+        # The best of three: a tutor held up mid-frame on a busy machine has what it wrote so far sent after
+        # a few milliseconds (one frame in pieces); unheld, every frame takes twelve.
+        assert min(counts) <= 3, f"packets for each {FRAME}-byte frame: {counts}"
         chan.write(b"q")
 
 
@@ -95,3 +102,14 @@ async def test_a_small_reply_is_not_held_back(painter_lab, keys):
                     await session.changed.wait()
             assert loop.time() - start < 1.0
         chan.write(b"q")
+
+
+async def test_what_is_held_reaches_the_client_before_the_session_ends(painter_lab, keys):
+    conn, chan, session = await open_painter(painter_lab, keys)
+    async with conn:
+        mark = len(session.data)
+        chan.write(b"z")
+        async with asyncio.timeout(10):
+            await chan.wait_closed()
+        assert session.data[mark:] == b"Z" * 8190
+        assert chan.get_exit_status() == 0
