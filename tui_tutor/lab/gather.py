@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 FULL_READ = 4095
 HOLD_MAX = 64 << 10
-HOLD_FOR = 0.005  # seconds; only output that ends exactly on a full read waits this long
+HOLD_FOR = 0.005  # seconds: the longest a full read waits for the rest
 
 
 class Gather:

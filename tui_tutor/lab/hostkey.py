@@ -23,6 +23,8 @@ from .names import AccountError
 
 HOST_KEY_FILE = "lab-host-key"
 
+MAX_KEY_BYTES = 64 << 10  # an ed25519 key is about 400 bytes, the largest RSA key a few KiB
+
 # What the server offers (asyncssh's syntax: "-" takes these out of its defaults).
 ALGORITHMS = {
     # Key exchange: none whose cost an unauthenticated client chooses. asyncssh's "rsa2048-sha256" makes a
@@ -30,17 +32,16 @@ ALGORITHMS = {
     # where the client names the size) take up to 25 ms more than curve25519 (0.1 ms); SHA-1 ones are weak.
     # Left: ML-KEM hybrids, curve25519/448, ECDH and the 2048-bit group14-sha256 for old clients.
     "kex_algs": "-rsa*,diffie-hellman-group1?-sha512,diffie-hellman-group-exchange-*,diffie-hellman-group1*-sha1",
-    # Ciphers: asyncssh's chacha20-poly1305 makes five cipher objects a packet in Python (37-68 µs), where
+    # Ciphers: asyncssh's chacha20-poly1305 makes several cipher objects a packet (37-68 µs), where
     # AES-GCM takes 5-13 µs and AES-CTR with an HMAC-SHA2 ETM about 6-9 µs: with it gone, asyncssh clients
     # take AES-GCM and OpenSSH AES-CTR (it lists CTR before GCM), which every client since 2013 has.
     "encryption_algs": "-chacha20-poly1305@openssh.com",
     # MACs (for AES-CTR only): the HMAC-SHA2 ones; asyncssh's UMAC costs about twice as much a packet.
     "mac_algs": "hmac-sha2-256-etm@openssh.com,hmac-sha2-512-etm@openssh.com,hmac-sha2-256,hmac-sha2-512",
-    # No compression: zlib on every frame would cost the server more CPU than the rest of a session, and a
-    # class's network carries terminal frames easily (a client's ``ssh -C`` then just goes without).
+    # No compression: zlib would cost the server CPU for every byte of every frame, and a class's network
+    # carries terminal frames easily (a client's ``ssh -C`` then just goes without).
     "compression_algs": "none",
 }
-MAX_KEY_BYTES = 64 << 10  # an ed25519 key is about 400 bytes, the largest RSA key a few KiB
 
 
 class HostKeyError(AccountError):
