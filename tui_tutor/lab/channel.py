@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 import asyncssh
 
 from .escape import shown
+from .gather import Gather
 from .live_state import LiveLink
 from .session import TutorProcess
 
@@ -128,6 +129,7 @@ class LabSession(asyncssh.SSHServerSession):
         self._open = True
         self.live: LiveLink | None = None  # a student's tutor's live state (None: an instructor's board)
         self.viewers: list = []  # instructors' boards looking over this student's shoulder
+        self._gather = Gather(self._send)  # the tutor's output, in whole frames
 
     def add_viewer(self, viewer) -> None:
         self.viewers.append(viewer)
@@ -142,7 +144,10 @@ class LabSession(asyncssh.SSHServerSession):
                 self.live.send(op="viewing", on=False)
 
     def _output(self, data: bytes) -> None:
-        self._write(data)
+        self._gather.add(data)
+
+    def _send(self, data: bytes) -> None:
+        self._write_now(data)
         for viewer in list(self.viewers):  # read-only: nothing comes back from a viewer to this tutor
             viewer(data)
 
@@ -200,12 +205,17 @@ class LabSession(asyncssh.SSHServerSession):
 
     def connection_lost(self, exc) -> None:
         self._open = False
+        self._gather.drop()
         self.owner.channels.discard(self)
         self.end("dropped")
 
     # Running the tutor
 
     def _write(self, data: bytes) -> None:
+        self._gather.flush()  # what the tutor wrote goes first
+        self._write_now(data)
+
+    def _write_now(self, data: bytes) -> None:
         if self._open and self.chan is not None:
             try:
                 self.chan.write(data)
@@ -216,6 +226,7 @@ class LabSession(asyncssh.SSHServerSession):
         self._write((RESET if reset else b"") + message.encode() + b"\r\n")
 
     def _exit(self, status: int) -> None:
+        self._gather.flush()
         if self._open and self.chan is not None:
             try:
                 self.chan.exit(status)

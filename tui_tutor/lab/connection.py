@@ -107,8 +107,9 @@ class LabConnection(asyncssh.SSHServer):
             self.name = self.user
         account = self.lab.accounts.users.get(self.name) if self.method != "guest" else None
         self.role = account.role if account is not None else "student"
+        cipher = self.conn.get_extra_info("send_cipher") if self.conn is not None else None
         self.lab.log(f"login user={self.name} from={self.addr} key={self.key_fp or '-'} method={self.method}"
-                     f"{' role=instructor' if self.role == 'instructor' else ''}")
+                     f"{' role=instructor' if self.role == 'instructor' else ''} cipher={cipher or '-'}")
 
     def public_key_auth_supported(self) -> bool:
         return True

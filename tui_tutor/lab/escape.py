@@ -37,7 +37,9 @@ def shown(text: object, limit: int = DEFAULT_LIMIT, spaces: bool = True) -> str:
     text = str(text)
     extra = len(text) - limit
     head = text[:limit] if extra > 0 else text
-    out = "".join(map(_escaped, head))
+    # Most names are plain printable ASCII: nothing to escape but a backslash (the live state's fields are
+    # shown this way several times a second per tutor).
+    out = head if head.isascii() and head.isprintable() and "\\" not in head else "".join(map(_escaped, head))
     if not spaces:
         out = out.replace(" ", "\\x20")
     return f"{out}…(+{extra})" if extra > 0 else out

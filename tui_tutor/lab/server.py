@@ -31,7 +31,7 @@ from .connection import LabConnection
 from .escape import shown
 from .feed import Feed
 from .live_db import LivePublisher
-from .hostkey import host_fingerprint, load_host_key_file, load_or_create_host_key
+from .hostkey import ALGORITHMS, host_fingerprint, load_host_key_file, load_or_create_host_key
 from .names import AccountError
 from .prefork import Zygote, default_pool, pool_target, zygote_target
 from .proxy_protocol import ProxyProtocolServer
@@ -140,7 +140,8 @@ class Lab:
         c = self.config
         ssh_options = dict(server_host_keys=[self.host_key], encoding=None,
                            line_editor=False, agent_forwarding=False, x11_forwarding=False, allow_scp=False,
-                           login_timeout=c.login_timeout, keepalive_interval=60, keepalive_count_max=3, gss_host=None)
+                           login_timeout=c.login_timeout, keepalive_interval=60, keepalive_count_max=3, gss_host=None,
+                           **ALGORITHMS)
         if c.proxy_protocol:  # behind a balancer: each connection's PROXY header names the student's address
             self._server = await ProxyProtocolServer(
                 {**ssh_options, "server_factory": lambda: LabConnection(self)}, self.log_seldom,
