@@ -22,6 +22,7 @@ pytest.register_assert_rewrite("lab_support")
 from lab_support import Term, connect, gone, log_of, logged, pool_warm
 
 from tui_tutor.lab.accounts import Accounts
+from tui_tutor.lab.confine import TUTOR_NICENESS
 from tui_tutor.lab.prefork import default_pool, pool_target
 from tui_tutor.progress import open_store
 
@@ -159,6 +160,8 @@ async def test_logins_at_once_get_a_pooled_tutor_each_and_the_pool_refills(make_
         log = log_of(lab)
         pids = {int(p) for p in re.findall(r"start user=\w+ .* pid=(\d+) .* via=pool", log)}
         assert pids == ready  # each took one of the ready tutors: never the same one
+        nice = min(19, os.getpriority(os.PRIO_PROCESS, 0) + TUTOR_NICENESS)  # as any tutor, below the server
+        assert {os.getpriority(os.PRIO_PROCESS, pid) for pid in pids} == {nice}
         await pool_warm(lab, 2)  # refilled for the two still to come, while the CPUs are idle
         assert pooled_pids(lab).isdisjoint(pids) and len(pooled_pids(lab)) == 2
         for t in terms:

@@ -21,6 +21,7 @@ pytest.register_assert_rewrite("lab_support")
 from lab_support import STANDIN, Term, alive, connect, gone, log_of, logged
 
 from tui_tutor.lab.channel import tutor_env
+from tui_tutor.lab.confine import TUTOR_NICENESS
 from tui_tutor.lab.prefork import Zygote, zygote_target
 from tui_tutor.lab.session import TutorProcess
 
@@ -49,6 +50,8 @@ async def test_tutors_are_forked_by_the_zygote_into_their_own_session(lab, keys)
         assert os.getsid(pid) == pid and os.getpgid(pid) == pid
         assert Path(f"/proc/{pid}/comm").read_text() == "tutor alice\n"  # what ps and top show
         assert Path(f"/proc/{lab.zygote.pid}/comm").read_text() == "tutor-zygote\n"
+        # A little below the server, which carries every session's bytes.
+        assert os.getpriority(os.PRIO_PROCESS, pid) == min(19, os.getpriority(os.PRIO_PROCESS, 0) + TUTOR_NICENESS)
         term.send(b"q")
         await term.rest()
         assert term.process.exit_status == 0

@@ -20,9 +20,15 @@ from pathlib import Path
 # Run by the child's own interpreter (not a preexec_fn, which is unsafe beside the server's threads), in
 # isolated mode: after setsid, make the pty on fd 0 the controlling terminal, take the limits, then run the
 # tutor here (this Python, as the zygote would) or exec it (another program). argv: AS FSIZE ROOT KIND NAME ARGS.
-LAUNCHER = """\
+# Tutors run a little below the server's priority: the server, one process carrying every session's
+# bytes and logins, then gets a CPU when it needs one (about a thirtieth of what the tutors use) instead of
+# waiting behind thirty tutors painting.
+TUTOR_NICENESS = 5
+
+LAUNCHER = f"""\
 import fcntl, os, resource, runpy, sys, termios
 fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+os.nice({TUTOR_NICENESS})
 for limit, value in zip((resource.RLIMIT_AS, resource.RLIMIT_FSIZE), map(int, sys.argv[1:3])):
     hard = resource.getrlimit(limit)[1]
     if value > 0:
@@ -46,6 +52,14 @@ RUN_DIR = "tutor-home"
 # The zygote, isolated like the tutors: tui_tutor found where this server found it (if it is not installed).
 ZYGOTE_BOOT = ("import sys; root = sys.argv[1]; root in sys.path or sys.path.append(root); "
                "from tui_tutor.lab.zygote import main; sys.exit(main(sys.argv[2:]))")
+
+
+def lower_priority() -> None:
+    """In a tutor's own process (see TUTOR_NICENESS)."""
+    try:
+        os.nice(TUTOR_NICENESS)
+    except OSError:
+        pass
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ import sys
 import traceback
 from typing import NoReturn
 
-from .confine import TutorLimits
+from .confine import TutorLimits, lower_priority
 from ..tutor.live import ENV as LIVE_ENV
 from .zygote_child import exit_code, leave_zygote, process_name, run_tutor, set_environment, take_terminal
 
@@ -46,6 +46,7 @@ def run_pooled(sock: socket.socket, look: tuple[int, int, bool], lang: str,
     try:
         leave_zygote(close)
         os.setsid()  # its own session and process group now: the zygote signals the group
+        lower_priority()  # as every tutor (see confine); it gets ready only when the CPUs are idle anyway
         process_name(b"tutor-pool")
         sock.setblocking(False)
         from .. import app_entry, app_pool

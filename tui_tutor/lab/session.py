@@ -153,7 +153,7 @@ class TutorProcess:
 
     def _resume_reading(self) -> None:
         if self._master is not None and not self._reading and not self._paused:
-            self._loop.add_reader(self._master, self._read)
+            self._loop.add_reader(self._master, self._read_all)
             self._reading = True
 
     def _stop_reading(self) -> None:
@@ -169,6 +169,13 @@ class TutorProcess:
     def resume_output(self) -> None:
         self._paused = False
         self._resume_reading()
+
+    def _read_all(self) -> None:
+        """What the tutor has written so far, in one go (bounded): a frame then reaches the SSH channel
+        whole, rather than a pty buffer's worth each time round the loop."""
+        for _ in range(16):
+            if not self._read() or not self._reading:  # ended, or the client asked us to wait
+                return
 
     def _read(self) -> bool:
         """Reads what the master has; False when the slave side is closed (EIO) or nothing came."""

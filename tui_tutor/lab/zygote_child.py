@@ -27,6 +27,8 @@ import time
 import traceback
 from typing import TYPE_CHECKING, NoReturn
 
+from .confine import lower_priority
+
 if TYPE_CHECKING:
     from .confine import TutorLimits
 
@@ -40,6 +42,7 @@ def run_child(kind: str, name: str, argv: list[str], env: dict[str, str], cwd: s
     try:
         if limits is not None:
             limits.apply()
+        lower_priority()
         user = argv[argv.index("--user") + 1] if "--user" in argv[:-1] else ""
         process_name(f"tutor {user}".strip().encode())
         _become_session(slave, close)
