@@ -43,6 +43,25 @@ def wrap_line(line: Line, width: int) -> list[Line]:
     return [_slice(line, a, b, last=k == len(rows) - 1) for k, (a, b) in enumerate(rows)]
 
 
+def changed_cells(old: Line, new: Line) -> tuple[int, int]:
+    """The cells (from, to) where two lines differ in a character or its style: only those
+    are repainted and sent to the terminal (a step changes a number or two in a line)."""
+    a = [(ch, style) for text, style in old for ch in text]
+    b = [(ch, style) for text, style in new for ch in text]
+    start, most = 0, min(len(a), len(b))
+    while start < most and a[start] == b[start]:
+        start += 1
+    x0 = cell_len("".join(ch for ch, _ in a[:start]))
+    end = 0  # the same tail is only in the same cells when the middles are as wide
+    while end < most - start and a[-1 - end] == b[-1 - end]:
+        end += 1
+    middle_a, middle_b = (cell_len("".join(ch for ch, _ in c[start:len(c) - end])) for c in (a, b))
+    if middle_a != middle_b:
+        end = 0
+        middle_a, middle_b = (cell_len("".join(ch for ch, _ in c[start:])) for c in (a, b))
+    return x0, x0 + max(middle_a, middle_b)
+
+
 def _slice(line: Line, a: int, b: int, last: bool) -> Line:
     out, pos = [], 0
     for text, style in line:
@@ -120,7 +139,8 @@ class StyledLines(Widget):
         for y in range(max(len(old), len(new))):
             if y >= len(old) or y >= len(new) or old[y] != new[y]:
                 self._strips.pop(y, None)
-                self.refresh(Region(0, y, width, 1))
+                x0, x1 = changed_cells(old[y] if y < len(old) else (), new[y] if y < len(new) else ())
+                self.refresh(Region(x0, y, max(0, min(x1, width) - x0), 1))
 
     def _shown(self, width: int) -> list[Line]:
         if self._rows is None or self._rows[0] != width:
