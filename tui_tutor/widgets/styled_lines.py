@@ -10,6 +10,9 @@ lines that differ, and a layout is asked for only when the text no longer fits (
 
 from __future__ import annotations
 
+from functools import lru_cache
+from os.path import commonprefix
+
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
@@ -27,6 +30,7 @@ def plain_line(text: str, style: str = "") -> Line:
     return ((text, style),) if text else ()
 
 
+@lru_cache(maxsize=4096)  # the diagram's width is asked of every line at every step
 def line_width(line: Line) -> int:
     return sum(cell_len(text) for text, _ in line)
 
@@ -44,22 +48,38 @@ def wrap_line(line: Line, width: int) -> list[Line]:
 
 
 def changed_cells(old: Line, new: Line) -> tuple[int, int]:
-    """The cells (from, to) where two lines differ in a character or its style: only those
-    are repainted and sent to the terminal (a step changes a number or two in a line)."""
-    a = [(ch, style) for text, style in old for ch in text]
-    b = [(ch, style) for text, style in new for ch in text]
-    start, most = 0, min(len(a), len(b))
-    while start < most and a[start] == b[start]:
-        start += 1
-    x0 = cell_len("".join(ch for ch, _ in a[:start]))
-    end = 0  # the same tail is only in the same cells when the middles are as wide
-    while end < most - start and a[-1 - end] == b[-1 - end]:
-        end += 1
-    middle_a, middle_b = (cell_len("".join(ch for ch, _ in c[start:len(c) - end])) for c in (a, b))
-    if middle_a != middle_b:
-        end = 0
-        middle_a, middle_b = (cell_len("".join(ch for ch, _ in c[start:])) for c in (a, b))
+    """The cells (from, to) where two lines differ: only those are repainted and sent to the
+    terminal (a step changes a number or two in a line). Run by run, so a run split in two
+    that did not change may widen the span, never narrow it."""
+    head = _same_chars(old, new)
+    tail = _same_chars(_reversed(old), _reversed(new))
+    a, b = _plain(old), _plain(new)
+    x0 = cell_len(a[:head])
+    tail = min(tail, len(a) - head, len(b) - head)
+    middle_a, middle_b = cell_len(a[head:len(a) - tail]), cell_len(b[head:len(b) - tail])
+    if middle_a != middle_b:  # the same tail then sits in other cells: it changed too
+        middle_a, middle_b = cell_len(a[head:]), cell_len(b[head:])
     return x0, x0 + max(middle_a, middle_b)
+
+
+def _plain(line: Line) -> str:
+    return "".join(text for text, _ in line)
+
+
+def _reversed(line: Line) -> Line:
+    return tuple((text[::-1], style) for text, style in reversed(line))
+
+
+def _same_chars(a: Line, b: Line) -> int:
+    """How many characters the two lines share from their start, in the same styles."""
+    same = 0
+    for (text_a, style_a), (text_b, style_b) in zip(a, b):
+        if style_a != style_b:
+            break
+        if text_a != text_b:
+            return same + len(commonprefix((text_a, text_b)))
+        same += len(text_a)
+    return same
 
 
 def _slice(line: Line, a: int, b: int, last: bool) -> Line:
@@ -113,8 +133,9 @@ class StyledLines(Widget):
         width = self.content_size.width
         old = self._shown(width) if self._rows else []
         self._lines, self._rows = lines, None
-        if width <= 0 or not self.is_mounted or any(
-                not node.display for node in self.ancestors_with_self if node is not self.screen):
+        screen = self.screen if self.is_mounted else None
+        if width <= 0 or screen is None or any(
+                not node.display for node in self.ancestors_with_self if node is not screen):
             self._strips.clear()
             self.refresh()  # not laid out yet, or in a hidden tab: laid out when it shows
             return
