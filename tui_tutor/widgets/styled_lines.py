@@ -157,11 +157,14 @@ class StyledLines(Widget):
             self._strips.clear()
             self.refresh()
             return
+        regions = []
         for y in range(max(len(old), len(new))):
             if y >= len(old) or y >= len(new) or old[y] != new[y]:
                 self._strips.pop(y, None)
                 x0, x1 = changed_cells(old[y] if y < len(old) else (), new[y] if y < len(new) else ())
-                self.refresh(Region(x0, y, max(0, min(x1, width) - x0), 1))
+                regions.append(Region(x0, y, max(0, min(x1, width) - x0), 1))
+        if regions:  # one refresh: each call costs as much as a few lines' comparison
+            self.refresh(*regions)
 
     def _shown(self, width: int) -> list[Line]:
         if self._rows is None or self._rows[0] != width:
@@ -193,6 +196,7 @@ class StyledLines(Widget):
             rows = self._shown(self.content_size.width)
             base = self._base or self.rich_style
             line = rows[y] if y < len(rows) else ()
-            strip = Strip([Segment(text, base + Style.parse(style) if style else base) for text, style in line if text])
+            strip = Strip([Segment(text, base + Style.parse(style) if style else base) for text, style in line if text],
+                          line_width(line))
             self._strips[y] = strip
         return strip
