@@ -263,7 +263,7 @@ class _PassSteps(Steps):
 
     def _make(self, k: int) -> Step:
         _, build, indices = self._plan[k]
-        if build in _UPDATES:
+        if build in (_weight_update, _bias_update):  # they also read the updated network
             return build(self._p, self._eta, self._new, *indices)
         return build(self._p, self._eta, *indices)
 
@@ -271,9 +271,6 @@ class _PassSteps(Steps):
 @lru_cache(maxsize=32)
 def _phases(plan: tuple[Maker, ...]) -> tuple[str, ...]:
     return tuple(phase for phase, _, _ in plan)
-
-
-_UPDATES = (_weight_update, _bias_update)  # the builders that also read the updated network
 
 
 @dataclass(frozen=True, eq=False)

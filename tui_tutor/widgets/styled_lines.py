@@ -30,8 +30,15 @@ def plain_line(text: str, style: str = "") -> Line:
     return ((text, style),) if text else ()
 
 
-@lru_cache(maxsize=4096)  # the diagram's width is asked of every line at every step
 def line_width(line: Line) -> int:
+    try:
+        return _width(line)
+    except TypeError:  # runs given as lists: not hashable, measured each time
+        return sum(cell_len(text) for text, _ in line)
+
+
+@lru_cache(maxsize=4096)  # the diagram's width is asked of every line at every step
+def _width(line: Line) -> int:
     return sum(cell_len(text) for text, _ in line)
 
 
