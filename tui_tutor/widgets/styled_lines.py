@@ -58,33 +58,25 @@ def changed_cells(old: Line, new: Line) -> tuple[int, int]:
     """The cells (from, to) where two lines differ: only those are repainted and sent to the
     terminal (a step changes a number or two in a line). Run by run, so a run split in two
     that did not change may widen the span, never narrow it."""
-    head = _same_chars(old, new)
-    tail = _same_chars(_reversed(old), _reversed(new))
-    a, b = _plain(old), _plain(new)
+    a, b = "".join(text for text, _ in old), "".join(text for text, _ in new)
+    head = _same_chars(old, new, 1)
+    tail = min(_same_chars(old[::-1], new[::-1], -1), len(a) - head, len(b) - head)
     x0 = cell_len(a[:head])
-    tail = min(tail, len(a) - head, len(b) - head)
     middle_a, middle_b = cell_len(a[head:len(a) - tail]), cell_len(b[head:len(b) - tail])
     if middle_a != middle_b:  # the same tail then sits in other cells: it changed too
         middle_a, middle_b = cell_len(a[head:]), cell_len(b[head:])
     return x0, x0 + max(middle_a, middle_b)
 
 
-def _plain(line: Line) -> str:
-    return "".join(text for text, _ in line)
-
-
-def _reversed(line: Line) -> Line:
-    return tuple((text[::-1], style) for text, style in reversed(line))
-
-
-def _same_chars(a: Line, b: Line) -> int:
-    """How many characters the two lines share from their start, in the same styles."""
+def _same_chars(a: Line, b: Line, step: int) -> int:
+    """How many characters the two lines share from their start (``step`` 1) or, with their
+    runs given last first, from their end (``step`` −1), in the same styles."""
     same = 0
     for (text_a, style_a), (text_b, style_b) in zip(a, b):
         if style_a != style_b:
             break
         if text_a != text_b:
-            return same + len(commonprefix((text_a, text_b)))
+            return same + len(commonprefix((text_a[::step], text_b[::step])))
         same += len(text_a)
     return same
 
