@@ -139,27 +139,30 @@ def test_the_cells_a_line_changed_are_found_even_when_the_rest_moves():
 
 
 async def test_a_step_repaints_the_changed_cells_and_leaves_the_image_and_its_numbers_alone():
+    """The diagram sends only the cells a step changed; the formula panel sends its changed lines
+    whole ("Step 2 of 110" stays readable in the terminal's output, which the lab's tools read)."""
     app = TutorApp(lang="en", start="workbench")
     async with app.run_test(size=(100, 32)) as pilot:
-        formula, info = app.screen.query_one("#formula"), app.screen.query_one("#wb-info")
-        width = formula.content_size.width
-        before = formula._shown(width)
-        repainted, info_shown = [], []
-        refresh = formula.refresh
-        formula.refresh = lambda *regions, **kw: (repainted.extend(regions), refresh(*regions, **kw))[1]
+        diagram, formula, info = (app.screen.query_one(name) for name in ("#diagram", "#formula", "#wb-info"))
+        width = diagram.content_size.width
+        before = diagram._shown(width)
+        repainted, whole, info_shown = [], [], []
+        for widget, log in ((diagram, repainted), (formula, whole)):
+            widget.refresh = lambda *regions, _log=log, _refresh=widget.refresh, **kw: (
+                _log.extend(regions), _refresh(*regions, **kw))[1]
         show_lines = info.show_lines
         info.show_lines = lambda *a, **kw: (info_shown.append(a), show_lines(*a, **kw))[1]
-        await pilot.press("n")  # z₁² → a₁²: same phase, same height, no layout
-        after = formula._shown(width)
-        assert all(r.height == 1 for r in repainted)
-        assert [(r.x, r.width) for r in repainted if r.y == 0] == [(5, 1)]  # "Step 1 of 110" → "Step 2 …"
+        await pilot.press("n")  # z₁² → a₁²: the edges into unit 1 go out, a₁² lights up
+        after = diagram._shown(width)
+        assert repainted and all(r.height == 1 for r in repainted) and any(r.width < width for r in repainted)
         for y, (old, new) in enumerate(zip(before, after)):
             old_cells = [(ch, s) for text, s in old for ch in text]
             new_cells = [(ch, s) for text, s in new for ch in text]
-            changed = {x for x in range(max(len(old_cells), len(new_cells)))
-                       if old_cells[x:x + 1] != new_cells[x:x + 1]}  # these lines are one cell a character
+            changed = {x for x in range(max(len(old_cells), len(new_cells)))  # one cell a character here
+                       if old_cells[x:x + 1] != new_cells[x:x + 1] and x < width}
             covered = {x for r in repainted if r.y == y for x in range(r.x, r.right)}
             assert changed <= covered, y
+        assert [(r.x, r.width) for r in whole if r.y == 0] == [(0, formula.content_size.width)]
         assert info_shown == []  # a step: the image, target and cost did not change
         await pilot.press("space")
         assert len(info_shown) == 1 and "C = " in info.content

@@ -100,6 +100,11 @@ class StyledLines(Widget):
     DEFAULT_CSS = "StyledLines { height: auto; }"
 
     wrap = False  # wrap long lines at spaces (else they are cut at the edge)
+    # Repaint only the cells of a line that changed, not the whole line. Off by default: the
+    # lab's tools and tests read the terminal's output for whole phrases ("Step 4 of"), and a
+    # line sent whole keeps them readable there; the network diagram, most of a step's output,
+    # turns it on.
+    changed_cells_only = False
 
     def __init__(self, text: str = "", *, wrap: bool | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -160,7 +165,8 @@ class StyledLines(Widget):
         for y in range(max(len(old), len(new))):
             if y >= len(old) or y >= len(new) or old[y] != new[y]:
                 self._strips.pop(y, None)
-                x0, x1 = changed_cells(old[y] if y < len(old) else (), new[y] if y < len(new) else ())
+                x0, x1 = (changed_cells(old[y] if y < len(old) else (), new[y] if y < len(new) else ())
+                          if self.changed_cells_only else (0, width))
                 regions.append(Region(x0, y, max(0, min(x1, width) - x0), 1))
         if regions:  # one refresh: each call costs as much as a few lines' comparison
             self.refresh(*regions)
