@@ -3,7 +3,7 @@
 Method
 ------
 Each app runs as a child of this script (same interpreter, ``sys.executable``) on the
-slave side of a fresh pty: 80x24 set with TIOCSWINSZ before the start, TERM=xterm-256color,
+slave side of a fresh pty: 80x24 (or ``--size COLSxROWS``) set with TIOCSWINSZ before the start, TERM=xterm-256color,
 COLUMNS/LINES removed, its own session with the pty as controlling terminal
 (start_new_session + TIOCSCTTY). We read the master side and never answer the terminal
 queries Textual writes at start, so both apps see the same silent terminal.
@@ -25,6 +25,8 @@ the quiet wait that shows it has ended is never counted. Two end rules are repor
   (toggle a pixel of the focused grid) directly; for a weight edit, ``e`` focuses the
   weights table (its cursor on w_11), then each round is Enter (starts typing in
   place), a typed value, and the timed Enter that commits it. The minimal app's baseline is a key that rewrites its Static line.
+  Each key is held to 16 ms at p95. Beside it, the app's CPU time a press (utime + stime
+  from /proc/<pid>/stat around each press; counted in 10 ms ticks, so the mean of 30 is given).
 * Peak memory: VmHWM from /proc/<pid>/status, read just before ``q`` is sent.
 
 A report, not a test: the script always exits 0.
@@ -46,6 +48,8 @@ import time
 from pathlib import Path
 
 STARTS, PRESSES = 7, 30
+SIZE = (80, 24)  # columns, rows: --size 100x32 measures at the lab benchmark's size
+KEY_TARGET = 16.0  # ms: every workbench key, at p95
 QUIET, SETTLE = 0.030, 0.400  # seconds of silence: the 30 ms rule, and the full response
 MARKER = b"Quit"  # footer text: the last region of the first frame to be painted
 MINIMAL_APP = '''
@@ -68,11 +72,11 @@ Minimal().run()
 
 
 class AppInPty:
-    """One app on the slave side of a fresh 80x24 pty."""
+    """One app on the slave side of a fresh pty of SIZE."""
 
     def __init__(self, argv: list[str]) -> None:
         master, slave = os.openpty()
-        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", SIZE[1], SIZE[0], 0, 0))
         env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES") and not k.startswith("TEXTUAL")}
         env["TERM"] = "xterm-256color"
         self.fd, self.output = master, bytearray()
@@ -123,6 +127,11 @@ class AppInPty:
         os.write(self.fd, keys)
         return tuple(None if t is None else t - t0 for t in self.read(timeout, settle=settle)[:2])
 
+    def cpu_seconds(self) -> float:
+        """User + system CPU time the app has used so far (/proc/<pid>/stat, in clock ticks)."""
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def peak_rss_mib(self) -> float:
         for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
             if line.startswith("VmHWM:"):
@@ -167,32 +176,38 @@ def first_frame(argv: list[str]) -> tuple[float, float, float]:
 
 
 def key_latencies(app: AppInPty, key: bytes, edit: bool = False) -> list[tuple]:
+    """(full, 30 ms rule, CPU seconds of the app) for each press."""
     out = []
     for k in range(PRESSES):
         if edit:
             app.press(b"\r", settle=0.1)  # Enter on the cell starts typing a new value in place
             app.press(b"0.25" if k % 2 else b"-0.5", settle=0.1)  # typed
-        out.append(app.press(key))
+        cpu = app.cpu_seconds()
+        out.append((*app.press(key), app.cpu_seconds() - cpu))
     return out
 
 
 def summary(times: list[tuple]) -> dict:
-    """Median and p95 (ms) of the full responses, median by the 30 ms rule, silent presses."""
-    full = sorted(1000 * t for t, _ in times if t is not None)
-    rule30 = [1000 * t for _, t in times if t is not None]
+    """Median and p95 (ms) of the full responses, median by the 30 ms rule, the app's mean CPU
+    time a press (ms: the kernel counts it in 10 ms ticks, so only the mean of many means much),
+    silent presses."""
+    full = sorted(1000 * t for t, _, _ in times if t is not None)
+    rule30 = [1000 * t for _, t, _ in times if t is not None]
+    cpu = statistics.mean(1000 * c for _, _, c in times)
     if not full:
-        return {"median": float("nan"), "p95": float("nan"), "rule30": float("nan"), "silent": len(times)}
+        return {"median": float("nan"), "p95": float("nan"), "rule30": float("nan"), "cpu": cpu, "silent": len(times)}
     return {"median": statistics.median(full), "p95": full[round(0.95 * (len(full) - 1))],
-            "rule30": statistics.median(rule30), "silent": len(times) - len(full)}
+            "rule30": statistics.median(rule30), "cpu": cpu, "silent": len(times) - len(full)}
 
 
 def row(name: str, value: float, p95: str, rule30: str, base: float, target: float, unit: str,
-        ratio_target: bool = False, info: bool = False) -> str:
+        ratio_target: bool = False, info: bool = False, judged: float | None = None) -> str:
+    """One line of the table; ``judged`` (a p95) is held to the target instead of ``value``."""
     ratio = value / base if base else float("nan")
-    ok = (ratio if ratio_target else value) <= target
-    target_s = f"≤ {target:g}×" if ratio_target else f"≤ {target:g} {unit}"
+    ok = (ratio if ratio_target else value if judged is None else judged) <= target
+    target_s = f"≤ {target:g}×" if ratio_target else f"{'' if judged is None else 'p95 '}≤ {target:g} {unit}"
     return (f"{name:<22}{value:>8.1f} {unit:<4}{p95:>8}{rule30:>9}{base:>10.1f} {unit:<4}{ratio:>6.2f}×"
-            f"{'' if info else target_s:>10}  {'info' if info else 'PASS' if ok else 'FAIL'}")
+            f"{'' if info else target_s:>14}  {'info' if info else 'PASS' if ok else 'FAIL'}")
 
 
 def measure(tmp: Path) -> dict:
@@ -233,18 +248,21 @@ def measure(tmp: Path) -> dict:
 
 
 def report(r: dict, seconds: float) -> None:
-    print(f"tui-tutor app benchmarks · {sys.executable} · 80x24 pty, TERM=xterm-256color · "
+    print(f"tui-tutor app benchmarks · {sys.executable} · {SIZE[0]}x{SIZE[1]} pty, TERM=xterm-256color · "
           f"{STARTS} starts per app, {PRESSES} presses per key")
     print(f"tutor started as: {' '.join(r['argv'][1:-2])} --data-dir <temp dir>\n")
-    print(f"{'metric':<22}{'median':>13}{'p95':>8}{'30ms':>9}{'baseline':>15}{'ratio':>7}{'target':>10}  result")
-    print("-" * 92)
+    print(f"{'metric':<22}{'median':>13}{'p95':>8}{'30ms':>9}{'baseline':>15}{'ratio':>7}{'target':>14}  result")
+    print("-" * 96)
     (t, t30, tp), (m, m30, mp), base = r["start"]["tutor"], r["start"]["minimal"], r["base"]
     print(row("first full frame", t, "", f"{t30:.1f}", m, 1.5, "ms", ratio_target=True))
     print(row("  first paint", tp, "", "", mp, 1.5, "ms", ratio_target=True, info=True))
-    for name, s in r["latency"].items():
-        print(row(name, s["median"], f"{s['p95']:.1f}", f"{s['rule30']:.1f}", base["median"], 16, "ms"))
+    for name, s in r["latency"].items():  # judged by p95: every press, not the typical one, within the target
+        print(row(name, s["median"], f"{s['p95']:.1f}", f"{s['rule30']:.1f}", base["median"], KEY_TARGET, "ms",
+                  judged=s["p95"]))
     print(row("peak memory (VmHWM)", r["rss"], "", "", r["rss_at_start"]["minimal"], 80, "MiB"))
-    print("-" * 92)
+    print("-" * 96)
+    print("CPU time of the app a press (mean): " + ", ".join(f"{name} {s['cpu']:.1f} ms" for name, s in
+                                                         r["latency"].items()) + f"; the minimal app's {base['cpu']:.1f} ms")
     silent = {name: s["silent"] for name, s in r["latency"].items() if s["silent"]}
     print(f"baseline: a minimal Textual app (Header, Static, Footer) started the same way; its key rewrites\n"
           f"  the Static (p95 {base['p95']:.1f} ms, 30 ms rule {base['rule30']:.1f} ms); its start by the "
@@ -259,6 +277,8 @@ def report(r: dict, seconds: float) -> None:
 
 
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["--size"] and len(sys.argv) == 3:
+        SIZE = tuple(int(n) for n in sys.argv[2].split("x"))
     t_run = time.perf_counter()
     try:
         with tempfile.TemporaryDirectory(prefix="tui-tutor-bench-") as tmp:

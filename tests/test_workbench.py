@@ -12,7 +12,7 @@ from tui_tutor.engine.steps import Ref, explain
 from tui_tutor.engine.symbols import number
 from tui_tutor.widgets.parameter_editor import ParameterEditor
 from tui_tutor.widgets.parameter_grid import ParameterGrid
-from tui_tutor.widgets.styled_lines import wrap_line
+from tui_tutor.widgets.styled_lines import changed_cells, wrap_line
 
 SMALL, LARGE = (80, 24), (120, 40)
 
@@ -128,3 +128,48 @@ def test_steps_built_on_demand_are_the_steps_built_in_order():
     for k in (len(in_order) - 1, 0, 57, 10, -1):  # any order, negative indexes too
         assert lazy.steps[k].to_dict() == in_order[k].to_dict()
     assert lazy.steps[3] is lazy.steps[3] and [s.phase for s in in_order] == list(lazy.steps.phases)
+
+
+def test_the_cells_a_line_changed_are_found_even_when_the_rest_moves():
+    assert changed_cells((("C = 0.25 · ok", ""),), (("C = 0.31 · ok", ""),)) == (6, 8)  # the tail stays put
+    assert changed_cells((("a 10.5 b", ""),), (("a 9.5 b", ""),)) == (2, 8)  # the tail moved: repainted too
+    assert changed_cells((("a ", ""), ("w", "gold")), (("a ", ""), ("w", "sky"))) == (2, 3)  # a style alone
+    assert changed_cells((("步骤 1", "bold"),), (("步骤 2", "bold"),)) == (5, 6)  # double-width characters
+    assert changed_cells((), (("abc", ""),)) == (0, 3) and changed_cells((("abc", ""),), ()) == (0, 3)
+
+
+async def test_a_step_repaints_the_changed_cells_and_leaves_the_image_and_its_numbers_alone():
+    """The diagram sends only the cells a step changed; the formula panel sends its changed lines
+    whole ("Step 2 of 110" stays readable in the terminal's output, which the lab's tools read)."""
+    app = TutorApp(lang="en", start="workbench")
+    async with app.run_test(size=(100, 32)) as pilot:
+        diagram, formula, info = (app.screen.query_one(name) for name in ("#diagram", "#formula", "#wb-info"))
+        width = diagram.content_size.width
+        before = diagram._shown(width)
+        repainted, whole, info_shown = [], [], []
+        for widget, log in ((diagram, repainted), (formula, whole)):
+            widget.refresh = lambda *regions, _log=log, _refresh=widget.refresh, **kw: (
+                _log.extend(regions), _refresh(*regions, **kw))[1]
+        show_lines = info.show_lines
+        info.show_lines = lambda *a, **kw: (info_shown.append(a), show_lines(*a, **kw))[1]
+        await pilot.press("n")  # z₁² → a₁²: the edges into unit 1 go out, a₁² lights up
+        after = diagram._shown(width)
+        assert repainted and all(r.height == 1 for r in repainted) and any(r.width < width for r in repainted)
+        for y, (old, new) in enumerate(zip(before, after)):
+            old_cells = [(ch, s) for text, s in old for ch in text]
+            new_cells = [(ch, s) for text, s in new for ch in text]
+            changed = {x for x in range(max(len(old_cells), len(new_cells)))  # one cell a character here
+                       if old_cells[x:x + 1] != new_cells[x:x + 1] and x < width}
+            covered = {x for r in repainted if r.y == y for x in range(r.x, r.right)}
+            assert changed <= covered, y
+        assert [(r.x, r.width) for r in whole if r.y == 0] == [(0, formula.content_size.width)]
+        assert info_shown == []  # a step: the image, target and cost did not change
+        await pilot.press("space")
+        assert len(info_shown) == 1 and "C = " in info.content
+
+
+def test_without_bias_updates_the_pass_has_no_bias_update_step():
+    s = presets.book(1)
+    steps = list(explain(s.network, s.input, s.target, 0.2, update_biases=False).steps)
+    assert len(steps) == 105 and "bias_update" not in {step.kind for step in steps}
+    assert steps[-1].to_dict() == explain(s.network, s.input, s.target, 0.2).steps[-2].to_dict()

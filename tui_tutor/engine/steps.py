@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property, partial
+from functools import cached_property, lru_cache
 
 from . import symbols as S
 from .network import Network, Pass, apply_gradient, backprop
@@ -193,36 +193,40 @@ def _bias_update(p: Pass, eta: float, new: Network, l: int, j: int) -> Step:
     return b.step("bias_update", "update", Ref("b", l, j), new.b(l, j), l, j)
 
 
-def _makers(p: Pass, new: Network, eta: float, update_biases: bool) -> list[tuple[str, Callable[[], Step]]]:
-    """(phase, how to build the step) for every step, in teaching order."""
-    net, L = p.network, p.network.depth
+Maker = tuple[str, Callable[..., Step], tuple]  # phase, builder, the builder's unit indices
+
+
+@lru_cache(maxsize=32)
+def _plan(layers: tuple[int, ...], update_biases: bool) -> tuple[Maker, ...]:
+    """(phase, builder, indices) for every step, in teaching order. It depends only on the
+    network's shape, so it is made once per shape, not on every new pixel or weight."""
+    L = len(layers)
 
     def units(l: int) -> range:
-        return range(1, net.layers[l - 1] + 1)
+        return range(1, layers[l - 1] + 1)
 
-    out: list[tuple[str, Callable[[], Step]]] = []
+    out: list[Maker] = []
     for l in range(2, L + 1):
         for j in units(l):
-            out += [("forward", partial(_weighted_input, p, eta, l, j)),
-                    ("forward", partial(_activation, p, eta, l, j))]
-    out.append(("cost", partial(_cost_step, p, eta)))
-    out += [("output_delta", partial(_output_delta, p, eta, j)) for j in units(L)]
+            out += [("forward", _weighted_input, (l, j)), ("forward", _activation, (l, j))]
+    out.append(("cost", _cost_step, ()))
+    out += [("output_delta", _output_delta, (j,)) for j in units(L)]
     for l in range(L - 1, 1, -1):
-        out += [("backward", partial(_hidden_delta, p, eta, l, i)) for i in units(l)]
+        out += [("backward", _hidden_delta, (l, i)) for i in units(l)]
     for l in range(2, L + 1):
         for j in units(l):
-            out += [("gradients", partial(_weight_gradient, p, eta, l, j, i)) for i in units(l - 1)]
-            out.append(("gradients", partial(_bias_gradient, p, eta, l, j)))
+            out += [("gradients", _weight_gradient, (l, j, i)) for i in units(l - 1)]
+            out.append(("gradients", _bias_gradient, (l, j)))
     for l in range(2, L + 1):
         for j in units(l):
-            out += [("update", partial(_weight_update, p, eta, new, l, j, i)) for i in units(l - 1)]
+            out += [("update", _weight_update, (l, j, i)) for i in units(l - 1)]
             if update_biases:
-                out.append(("update", partial(_bias_update, p, eta, new, l, j)))
-    return out
+                out.append(("update", _bias_update, (l, j)))
+    return tuple(out)
 
 
 class Steps(Sequence[Step]):
-    """The step records of a pass, each built the first time it is asked for.
+    """Step records, each built the first time it is asked for.
 
     A new pixel or weight makes a new explanation on every key press of the workbench,
     which shows one step of the 110, so only that one is built; iterating (the command
@@ -234,15 +238,39 @@ class Steps(Sequence[Step]):
         self._built: list[Step | None] = [None] * len(makers)
 
     def __len__(self) -> int:
-        return len(self._makers)
+        return len(self._built)
 
     def __getitem__(self, k):
         if isinstance(k, slice):
             return tuple(self[n] for n in range(*k.indices(len(self))))
         step = self._built[k]
         if step is None:
-            step = self._built[k] = self._makers[k]()
+            step = self._built[k] = self._make(k)
         return step
+
+    def _make(self, k: int) -> Step:
+        return self._makers[k]()
+
+
+class _PassSteps(Steps):
+    """The steps of one pass, made from the plan of its network's shape (``_plan``)."""
+
+    def __init__(self, p: Pass, new: Network, eta: float, update_biases: bool) -> None:
+        self._plan = _plan(p.network.layers, update_biases)
+        self.phases = _phases(self._plan)
+        self._p, self._new, self._eta = p, new, eta
+        self._built = [None] * len(self._plan)
+
+    def _make(self, k: int) -> Step:
+        _, build, indices = self._plan[k]
+        if build in (_weight_update, _bias_update):  # they also read the updated network
+            return build(self._p, self._eta, self._new, *indices)
+        return build(self._p, self._eta, *indices)
+
+
+@lru_cache(maxsize=32)
+def _phases(plan: tuple[Maker, ...]) -> tuple[str, ...]:
+    return tuple(phase for phase, _, _ in plan)
 
 
 @dataclass(frozen=True, eq=False)
@@ -267,4 +295,4 @@ class Explanation:
 def explain(network: Network, x, t, learning_rate: float, update_biases: bool = True) -> Explanation:
     p = backprop(network, x, t)
     new = apply_gradient(network, p.grad_w, p.grad_b, learning_rate, update_biases)
-    return Explanation(p, new, learning_rate, update_biases, Steps(_makers(p, new, learning_rate, update_biases)))
+    return Explanation(p, new, learning_rate, update_biases, _PassSteps(p, new, learning_rate, update_biases))

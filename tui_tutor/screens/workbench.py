@@ -63,6 +63,7 @@ class WorkbenchScreen(WorkbenchPrompts, WorkbenchBatch, Screen):
         self._seed = 0
         self._last_name: str | None = None  # what the last save or load was called
         self._history_key: tuple | None = None
+        self._setup_shown: tuple | None = None  # what the grid and the info show: see _render_state
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -109,6 +110,16 @@ class WorkbenchScreen(WorkbenchPrompts, WorkbenchBatch, Screen):
     def _render_state(self, state: Workbench) -> None:
         ex = state.explanation
         step = ex.steps[state.step]
+        # A step (n, p, a phase) changes neither the image nor what is explained beside it.
+        shown = (state.setup, state.history, state.preset, state.image, self.app.lang)
+        before = self._setup_shown
+        if before is None or shown[0] is not before[0] or shown[1] is not before[1] or shown[2:] != before[2:]:
+            self._setup_shown = shown
+            self._render_setup(state)
+        self.query_one("#formula", FormulaPanel).show(step, state.step, len(ex.steps), self.app.lang)
+        self._render_tab(state, self.query_one("#wb-tabs", TabbedContent).active)
+
+    def _render_setup(self, state: Workbench) -> None:
         grid = self.query_one("#grid", PixelGrid)
         grid.display = state.is_image_grid
         if state.is_image_grid:
@@ -116,8 +127,6 @@ class WorkbenchScreen(WorkbenchPrompts, WorkbenchBatch, Screen):
                 grid.set_shape(*state.grid, state.setup.input)
             grid.pixels = tuple(int(v >= 0.5) for v in state.setup.input)
         self.query_one("#wb-info", StyledLines).show_lines(self._info_lines(state))
-        self.query_one("#formula", FormulaPanel).show(step, state.step, len(ex.steps), self.app.lang)
-        self._render_tab(state, self.query_one("#wb-tabs", TabbedContent).active)
 
     def _info_lines(self, state: Workbench) -> list:
         """What is explained: the image (or network), the target, the cost and η; t and η styled

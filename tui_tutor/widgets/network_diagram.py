@@ -75,6 +75,7 @@ class NetworkDiagram(StyledLines):
     NetworkDiagram { height: auto; width: auto; padding: 0 1; }
     """
 
+    changed_cells_only = True  # a step changes a few cells of many rows: only those are sent
     picture: Picture | None = None  # the step on show, as painted
     graph: GraphLayout | None = None
 

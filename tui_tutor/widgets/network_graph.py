@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import groupby
+from operator import itemgetter
 
 from rich.style import Style
 
@@ -185,12 +187,8 @@ def _paint_picture(grid, layout: GraphLayout, ex: Explanation, step: Step, lit_r
 
 
 def _runs(row: list[Cell]) -> Line:
-    out: list[list[str]] = []
-    for ch, style in row:
-        if out and out[-1][1] == style:
-            out[-1][0] += ch
-        else:
-            out.append([ch, style])
+    """A row of cells as runs of one style each; the trailing blank cells are left out."""
+    out = [["".join(ch for ch, _ in cells), style] for style, cells in groupby(row, key=itemgetter(1))]
     if out and not out[-1][1]:
         out[-1][0] = out[-1][0].rstrip()
     return tuple((text, style) for text, style in out if text)
