@@ -22,6 +22,7 @@ from .styled_lines import Line, Run, StyledLines, line_width
 
 OTHER_ROWS = 11  # header, tab bar, formula panel and footer: the step-through's rows are the rest
 SIDE_BY_SIDE, LEGEND_WIDTH = 90, 34  # from this width the legend stands beside the quantities
+SIDE_ROWS = 4  # the rows a step's quantities take at most, for the book's network at least
 LONG_RUN = 4  # more of one kind than this are named once, first…last
 
 
@@ -114,7 +115,10 @@ class NetworkDiagram(StyledLines):
             bottom = [_padded(row, side_width + 3) + legend[k] if k < len(legend) else row
                       for k, row in enumerate(side_rows)]
         else:
+            # As many rows and as wide as a step's quantities may take, from the first step: the
+            # diagram then keeps its size through a pass, and a step costs no layout.
             side = quantity_lines(ex, step, width, in_play_label)
+            side = [_padded(row, width) for row in side] + [_padded((), width)] * (SIDE_ROWS - len(side))
             bottom = [*side, (), *self._legend(width)]
         lines = [header(self.graph), *self.picture.rows, (), *bottom]
         if self.app.no_color:  # the lit parts keep their attributes and marks, not grey blocks
