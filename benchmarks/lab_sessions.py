@@ -58,10 +58,10 @@ import asyncssh
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from lab_client import SIZE, STEPS, Client, cpu_seconds, last_line, memory, zygote  # noqa: E402
+from lab_client import SIZE, STEPS, Client, cpu_seconds, last_line, memory, zygote
 
-from tui_tutor.lab.accounts import Accounts  # noqa: E402
-from tui_tutor.progress import open_store  # noqa: E402
+from tui_tutor.lab.accounts import Accounts
+from tui_tutor.progress import open_store
 
 # Issue 16's targets, on 2 CPUs. All at once: "memory" is the PSS per session with the pool's share.
 # Alone, and a class arriving over 30 s (--stagger 1 --pace 2): no worse than before the pool.

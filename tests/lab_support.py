@@ -113,6 +113,48 @@ class Term:
         self.process.stdin.write(data)
 
 
+class Shown:
+    """What a terminal of ``size`` shows of a session's output, read as it comes (pyte, as the board
+    does): its lines, and every cell with its colours and attributes."""
+
+    def __init__(self, term: Term, size: tuple[int, int]) -> None:
+        import pyte  # a test extra, needed by the tests that look at a screen
+
+        self.screen = pyte.Screen(*size)
+        stream = pyte.ByteStream(self.screen)
+
+        async def pump() -> None:
+            while chunk := await term.process.stdout.read(65536):
+                stream.feed(chunk)
+
+        self.task = asyncio.get_running_loop().create_task(pump())
+
+    async def until(self, ready, timeout: float = 10.0) -> list[str]:
+        """The screen's lines, once ``ready(lines)`` holds."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while not ready(lines := self.screen.display):
+            assert asyncio.get_running_loop().time() < deadline, "\n".join(lines)
+            assert not self.task.done(), "the session ended:\n" + "\n".join(lines)
+            await asyncio.sleep(0.05)
+        return lines
+
+    async def settled(self, quiet: float = 0.6) -> list[list[tuple]]:
+        """Every cell, once nothing has changed for ``quiet`` seconds."""
+        last, since = None, time.monotonic()
+        while True:
+            now = self.cells()
+            if now != last:
+                last, since = now, time.monotonic()
+            elif time.monotonic() - since >= quiet:
+                return now
+            await asyncio.sleep(0.05)
+
+    def cells(self) -> list[list[tuple]]:
+        buffer, (cols, rows) = self.screen.buffer, (self.screen.columns, self.screen.lines)
+        return [[(c.data, c.fg, c.bg, c.bold, c.italics, c.underscore, c.reverse)
+                 for c in (buffer[y][x] for x in range(cols))] for y in range(rows)]
+
+
 def log_of(lab: Lab) -> str:
     return (lab.config.data_dir / "lab.log").read_text()
 

@@ -16,7 +16,7 @@ asyncssh = pytest.importorskip("asyncssh")
 pyte = pytest.importorskip("pyte")
 pytest.register_assert_rewrite("lab_support")
 
-from lab_support import Term, connect, logged
+from lab_support import Shown, Term, connect, logged
 
 from tui_tutor.lab.accounts import Accounts
 
@@ -119,29 +119,6 @@ async def test_the_instructor_watches_the_class_looks_over_one_shoulder_and_mess
                 await asyncio.wait_for(teach.process.wait(), 10)
             if getattr(teach.process, "returncode", 0) is None:
                 teach.process.kill()
-
-
-class Shown:
-    """What a terminal of ``size`` shows of a session's output, read as it comes (pyte, as the board does)."""
-
-    def __init__(self, term: Term, size: tuple[int, int]) -> None:
-        self.screen = pyte.Screen(*size)
-        stream = pyte.ByteStream(self.screen)
-
-        async def pump() -> None:
-            while chunk := await term.process.stdout.read(65536):
-                stream.feed(chunk)
-
-        self.task = asyncio.get_running_loop().create_task(pump())
-
-    async def until(self, ready, timeout: float = 10.0) -> list[str]:
-        """The screen's lines, once ``ready(lines)`` holds."""
-        deadline = asyncio.get_running_loop().time() + timeout
-        while not ready(lines := self.screen.display):
-            assert asyncio.get_running_loop().time() < deadline, "\n".join(lines)
-            assert not self.task.done(), "the session ended:\n" + "\n".join(lines)
-            await asyncio.sleep(0.05)
-        return lines
 
 
 async def test_a_students_larger_screen_is_shown_cropped_with_a_note(make_lab, keys, instructor):

@@ -19,7 +19,7 @@ asyncssh = pytest.importorskip("asyncssh")
 pyte = pytest.importorskip("pyte")
 pytest.register_assert_rewrite("lab_support")
 
-from lab_support import Term, connect, gone, log_of, logged, pool_warm
+from lab_support import Shown, Term, connect, gone, log_of, logged, pool_warm
 
 from tui_tutor.lab.accounts import Accounts
 from tui_tutor.lab.confine import TUTOR_NICENESS
@@ -55,43 +55,6 @@ def pooled_pids(lab) -> set[int]:
     return found
 
 
-class Screen:
-    """What a terminal shows of a session (pyte): characters and their colours and attributes."""
-
-    def __init__(self, term: Term, size: tuple[int, int]) -> None:
-        self.screen = pyte.Screen(*size)
-        stream = pyte.ByteStream(self.screen)
-
-        async def pump() -> None:
-            while chunk := await term.process.stdout.read(65536):
-                stream.feed(chunk)
-
-        self.task = asyncio.get_running_loop().create_task(pump())
-
-    async def until(self, text: str, timeout: float = 30.0) -> None:
-        deadline = time.monotonic() + timeout
-        while not any(text in line for line in self.screen.display):
-            assert time.monotonic() < deadline, "\n".join(self.screen.display)
-            assert not self.task.done(), "the session ended:\n" + "\n".join(self.screen.display)
-            await asyncio.sleep(0.05)
-
-    async def settled(self, quiet: float = 0.6) -> list[list[tuple]]:
-        """Every cell, once nothing has changed for ``quiet`` seconds."""
-        last, since = None, time.monotonic()
-        while True:
-            now = self.cells()
-            if now != last:
-                last, since = now, time.monotonic()
-            elif time.monotonic() - since >= quiet:
-                return now
-            await asyncio.sleep(0.05)
-
-    def cells(self) -> list[list[tuple]]:
-        buffer, (cols, rows) = self.screen.buffer, (self.screen.columns, self.screen.lines)
-        return [[(c.data, c.fg, c.bg, c.bold, c.italics, c.underscore, c.reverse)
-                 for c in (buffer[y][x] for x in range(cols))] for y in range(rows)]
-
-
 def seed(data_dir: Path, user: str) -> None:
     """A returning learner: Chinese, on the fourth lesson, in the light theme, help already seen."""
     store, _ = open_store(data_dir, user)
@@ -121,8 +84,9 @@ async def test_a_pooled_tutor_shows_its_learner_cell_for_cell_as_a_forked_one(ma
     async def look(user: str) -> None:
         async with connect(lab, user, keys[user]) as conn:
             term = await Term.open(conn, size=size, term="xterm-256color", env={"COLORTERM": "truecolor"})
-            screen = Screen(term, size)
-            await screen.until("4." if returning else "ctrl+p")  # their lesson; the word on the help keys
+            screen = Shown(term, size)
+            text = "4." if returning else "ctrl+p"  # their lesson; the word on the help keys
+            await screen.until(lambda lines: any(text in line for line in lines), timeout=30)
             shown[user] = await screen.settled()
             term.send(b"q")
             await screen.task

@@ -129,12 +129,13 @@ def keep_frame(app: TutorApp) -> None:
     """Composes the whole screen once more and keeps it, so that a claim at this size writes it as it is
     instead of composing it again (the most a first frame costs). Any repaint for nobody after this
     (which Textual then draws to nothing) makes it stale: those are counted."""
-    painted = TutorApp._display.__get__(app)
+    vars(app).pop("_display", None)  # the app's own again, if a counting one was left here before
+    painted = app._display
     app._driver.frame = (app.screen, app.size, app.screen._compositor.render_full_update())
 
     def counting(screen, renderable) -> None:
         app._driver.frame = None
-        app._display = painted
+        del app._display  # the app's own again
         painted(screen, renderable)
 
     app._display = counting
@@ -168,7 +169,7 @@ def adopt(app: TutorApp, args, painted: Callable[[bool], None]) -> None:
     if app.first_help is not None and app.first_help in app._notifications:  # kept: they have not been told
         restart_first_help(app)
     driver, frame = app._driver, app._driver.frame
-    app._display = TutorApp._display.__get__(app)  # no more counting
+    vars(app).pop("_display", None)  # no more counting
     driver.attach()
     if not app.session.capabilities.suspend:
         signal.signal(signal.SIGTSTP, signal.SIG_IGN)  # the LinuxDriver set its own handler again

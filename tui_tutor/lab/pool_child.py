@@ -31,8 +31,8 @@ import sys
 import traceback
 from typing import NoReturn
 
-from .confine import TutorLimits, lower_priority
 from ..tutor.live import ENV as LIVE_ENV
+from .confine import TutorLimits, lower_priority
 from .zygote_child import exit_code, leave_zygote, process_name, run_tutor, set_environment, take_terminal
 
 _MAX_MESSAGE = 1 << 16

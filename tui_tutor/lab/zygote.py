@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-from collections import deque
 import gc
 import json
 import os
@@ -46,6 +45,7 @@ import socket
 import sys
 import threading
 import time
+from collections import deque
 
 from .confine import TutorLimits
 from .pool_child import run_pooled
@@ -158,12 +158,19 @@ class Zygote:
                 os.close(fd)
         return True
 
-    def spawn(self, message: dict, fds: list[int]) -> None:
-        ident, (kind, name) = int(message["id"]), message["run"]  # checked before the fork, not after
+    @staticmethod
+    def _parts(message: dict) -> tuple:
+        """A spawn's id, kind, name, argv, env, cwd and limits; ValueError (or KeyError, TypeError)
+        if it is malformed, which is found before anything is forked or claimed."""
+        ident, (kind, name) = int(message["id"]), message["run"]
         argv, env, cwd = list(message["argv"]), dict(message["env"]), str(message["cwd"])
         limits = TutorLimits(*map(int, message.get("limits", (0, 0))))
         if kind not in ("module", "path") or not all(isinstance(a, str) for a in [name, *argv, *env.values()]):
             raise ValueError(f"cannot run {kind!r} {name!r}")
+        return ident, kind, name, argv, env, cwd, limits
+
+    def spawn(self, message: dict, fds: list[int]) -> None:
+        env = self._parts(message)[4]
         if self.pool.serves(message["run"]):
             self.pool.demand(fds[0], env)
             if self.pool.warm and (self.waiting or not self.pool.can_claim()):
@@ -174,9 +181,7 @@ class Zygote:
         self.fork_tutor(message, fds)
 
     def fork_tutor(self, message: dict, fds: list[int]) -> None:
-        ident, (kind, name) = int(message["id"]), message["run"]
-        argv, env, cwd = list(message["argv"]), dict(message["env"]), str(message["cwd"])
-        limits = TutorLimits(*map(int, message.get("limits", (0, 0))))
+        ident, kind, name, argv, env, cwd, limits = self._parts(message)
         for stream in (sys.stdout, sys.stderr):
             stream.flush()  # else the child would write out the zygote's buffered text a second time
         try:
@@ -196,9 +201,8 @@ class Zygote:
             claim = dict(message, op="claim")
             try:
                 socket.send_fds(member.sock, [json.dumps(claim).encode()], fds)
-            except OSError:  # it has just gone: its exit is reaped as a pool member's
-                self.pool.members[member.pid] = member
-                self.pool.forget(member.pid)
+            except OSError:  # it has just gone (its exit is reaped as any child's)
+                member.sock.close()
                 continue
             self.pool.claimed[member.pid] = member  # until it has painted (see serve_waiting)
             member.since = time.monotonic()

@@ -171,8 +171,3 @@ class Pool:
             newest = max(self.members.values(), key=lambda m: m.since)
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(newest.pid, signal.SIGTERM)
-
-    def stop(self) -> None:
-        for member in self.members.values():
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(member.pid, signal.SIGTERM)
