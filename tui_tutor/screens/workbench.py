@@ -109,14 +109,13 @@ class WorkbenchScreen(WorkbenchPrompts, WorkbenchBatch, Screen):
 
     def _render_state(self, state: Workbench) -> None:
         ex = state.explanation
-        step = ex.steps[state.step]
         # A step (n, p, a phase) changes neither the image nor what is explained beside it.
         shown = (state.setup, state.history, state.preset, state.image, self.app.lang)
         before = self._setup_shown
         if before is None or shown[0] is not before[0] or shown[1] is not before[1] or shown[2:] != before[2:]:
             self._setup_shown = shown
             self._render_setup(state)
-        self.query_one("#formula", FormulaPanel).show(step, state.step, len(ex.steps), self.app.lang)
+        self.query_one("#formula", FormulaPanel).show(ex.steps, state.step, self.app.lang)
         self._render_tab(state, self.query_one("#wb-tabs", TabbedContent).active)
 
     def _render_setup(self, state: Workbench) -> None:

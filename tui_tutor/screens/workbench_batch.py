@@ -107,7 +107,7 @@ class WorkbenchBatch:
 
         self.query_one(BatchTable).show((ex, follow, lang), hint, header_line(ex, follow, tr("so_far")),
                                         body, walk_line(self._batch_index, images))
-        self.query_one("#formula", FormulaPanel).show(walk[self._batch_index], self._batch_index, len(walk), lang)
+        self.query_one("#formula", FormulaPanel).show(walk, self._batch_index, lang)
         self._batch_shown = True
 
     def on_batch_table_moved(self, message: BatchTable.Moved) -> None:
@@ -131,8 +131,7 @@ class WorkbenchBatch:
         elif self._batch_shown:  # the formula panel goes back to the step of one image
             self._batch_shown = False
             state = self.state
-            self.query_one("#formula", FormulaPanel).show(state.explanation.steps[state.step], state.step,
-                                                          len(state.explanation.steps), self.app.lang)
+            self.query_one("#formula", FormulaPanel).show(state.explanation.steps, state.step, self.app.lang)
 
     # The nudge
 

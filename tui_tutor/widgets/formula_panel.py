@@ -4,10 +4,12 @@ and a legend naming the roles of this step in their own styles."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ..engine.steps import Step
 from ..i18n import PHASE_TITLES, tr
 from .colours import RESULT_STYLE, role, role_names, role_style, style_for
-from .styled_lines import Line, StyledLines
+from .styled_lines import Line, StyledLines, wrap_line
 
 
 def _parts(parts, result, colour: bool) -> list[tuple[str, str]]:
@@ -36,17 +38,46 @@ def step_lines(step: Step, index: int, total: int, lang: str, colour: bool = Tru
     ]
 
 
+def panel_lines(steps: Sequence[Step], index: int, lang: str, colour: bool = True) -> list[Line]:
+    step = steps[index]
+    return [*step_lines(step, index, len(steps), lang, colour), legend(step, lang, colour)]
+
+
 class FormulaPanel(StyledLines):
     DEFAULT_CSS = """
     FormulaPanel { height: auto; min-height: 6; padding: 0 1; border: round $primary-muted; }
     """
 
     wrap = True
-    _phase: str | None = None
 
-    def show(self, step: Step, index: int, total: int, lang: str) -> None:
-        # Within a phase the panel keeps its height (no layout, no jumping); a new phase fits it anew.
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._pass: tuple | None = None  # (the shape of the pass shown, its steps)
+        self._phase: str | None = None
+        self._tallest: dict[int, int] = {}  # the pass's tallest step, by width
+
+    def show(self, steps: Sequence[Step], index: int, lang: str) -> None:
+        """Step ``index`` of ``steps``. Where the screen has room, the panel keeps the height of the
+        pass's tallest step, so stepping through a pass never lays out the screen (a layout costs more
+        than the step). On a small terminal the diagram needs those rows more: there the panel fits
+        each phase anew, one layout at a phase that needs other room (the cost, once per pass)."""
         colour = not self.app.no_color
-        lines = [*step_lines(step, index, total, lang, colour), legend(step, lang, colour)]
-        self.show_lines(lines, fit=step.phase != self._phase)
-        self._phase = step.phase
+        # A new pass of the same shape (a pixel or a weight changed) keeps the room its first one found.
+        shape = (len(steps), steps[0].symbol, steps[-1].symbol, lang, colour)
+        new_shape = self._pass is None or shape != self._pass[0]
+        if new_shape:
+            self._tallest.clear()
+        phase = steps[index].phase
+        fit = new_shape or (phase != self._phase and not self.least_rows(self.content_size.width))
+        self._pass, self._phase = (shape, steps), phase
+        self.show_lines(panel_lines(steps, index, lang, colour), fit=fit)
+
+    def least_rows(self, width: int) -> int:
+        if self._pass is None or width <= 0:
+            return 0
+        if width not in self._tallest:
+            (_, _, _, lang, colour), steps = self._pass
+            self._tallest[width] = max(sum(len(wrap_line(line, width)) for line in panel_lines(steps, k, lang, colour))
+                                       for k in range(len(steps)))
+        tallest = self._tallest[width]
+        return tallest if 3 * tallest <= self.screen.size.height else 0

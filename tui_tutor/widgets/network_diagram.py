@@ -87,6 +87,11 @@ class NetworkDiagram(StyledLines):
         self._edges: tuple | None = None  # (the network, the edges drawn in its weights' styles)
         self._focus: tuple[int, int] | None = None  # the rows to keep in view
 
+    def get_content_width(self, container, viewport) -> int:
+        # All the room across from the first step: a step whose labels run wider (the targets beside
+        # the outputs at the cost) then needs no layout.
+        return max(super().get_content_width(container, viewport), container.width)
+
     def _room(self) -> tuple[int, int]:
         """Cells across and rows the step-through has (a guess before the first layout)."""
         parent = self.parent

@@ -145,7 +145,7 @@ class StyledLines(Widget):
             return
         new = self._shown(width)
         auto_width = self.styles.width is not None and self.styles.width.is_auto
-        need = (len(new), max(map(line_width, lines), default=0) if auto_width else width)
+        need = (max(len(new), self.least_rows(width)), max(map(line_width, lines), default=0) if auto_width else width)
         size = self.content_size
         floor = (0, 0) if fit else (max(self._floor[0], size.height), max(self._floor[1], size.width * auto_width))
         too_big = need[0] > size.height or need[1] > size.width
@@ -184,8 +184,12 @@ class StyledLines(Widget):
     def get_content_width(self, container: Size, viewport: Size) -> int:
         return max(max(map(line_width, self._lines), default=0), self._floor[1])
 
+    def least_rows(self, width: int) -> int:
+        """Rows to take at ``width`` whatever the lines (a panel may keep room for what it will show)."""
+        return 0
+
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return max(len(self._shown(width)), self._floor[0])
+        return max(len(self._shown(width)), self._floor[0], self.least_rows(width))
 
     def render_lines(self, crop: Region) -> list[Strip]:
         base = self.rich_style  # once a frame: it walks up the DOM
