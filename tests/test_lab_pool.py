@@ -106,6 +106,47 @@ async def test_a_pooled_tutor_shows_its_learner_cell_for_cell_as_a_forked_one(ma
     assert store.lessons_read() == ({4} if returning else {1})  # in its learner's progress, not nobody's
 
 
+def seed_workbench(data_dir: Path, user: str, screen: str) -> None:
+    """A returning learner whose workbench is their own: a pixel toggled, at the output δ, in Chinese."""
+    from tui_tutor.tutor.session import Session
+    from tui_tutor.tutor.workbench import Workbench
+
+    store, _ = open_store(data_dir, user)
+    session = Session(store, "zh")
+    session.set_language("zh")
+    session.state.last_screen = screen
+    session.state.told_about_help = True
+    session.state.workbench = Workbench.from_preset().with_pixel_toggled(0).at_phase("output_delta")
+
+
+@pytest.mark.parametrize("screen", ["lessons", "workbench"], ids=["opened with w", "where they left"])
+async def test_the_workbench_a_pooled_tutor_made_ahead_shows_its_learners_own(make_lab, keys, tmp_path, screen):
+    for user in ("alice", "bob"):
+        seed_workbench(tmp_path, user, screen)
+    lab = await make_lab(tutor_command=TUTOR, pool=1)
+    await pool_warm(lab, 1)  # its workbench composed for nobody: the book's, in English, at step 1
+    shown = {}
+
+    async def look(user: str) -> None:
+        async with connect(lab, user, keys[user]) as conn:
+            term = await Term.open(conn, size=(100, 30), term="xterm-256color")
+            screen_ = Shown(term, (100, 30))
+            if screen == "lessons":
+                await screen_.until(lambda lines: any("课" in line for line in lines), timeout=30)
+                term.send(b"w")
+            await screen_.until(lambda lines: any("步骤 12 / 110" in line for line in lines), timeout=30)
+            shown[user] = await screen_.settled()
+            term.send(b"q")
+            await screen_.task
+
+    await asyncio.gather(look("alice"), look("bob"))
+    log = await logged(lab, "end user=bob")
+    assert sorted(re.findall(r"start user=\w+ .* via=(\w+)", log)) == ["pool", "zygote"], log
+    text = "\n".join("".join(c[0] for c in row) for row in shown["alice"])
+    assert "C = 0.242554" in text and "Step" not in text  # their image's cost (the book's is 0.236821), their language
+    assert shown["alice"] == shown["bob"]  # the pooled one too: characters, colours and attributes
+
+
 async def test_logins_at_once_get_a_pooled_tutor_each_and_the_pool_refills(make_lab, keys, tmp_path):
     accounts = Accounts(tmp_path)
     with accounts.editing():  # five students: two still to come once three are in

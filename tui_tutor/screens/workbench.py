@@ -94,11 +94,16 @@ class WorkbenchScreen(WorkbenchPrompts, WorkbenchBatch, Screen):
         self.watch(self.app, "lang", self._language_changed)
         self.query_one("#grid").focus()
 
+    def on_screen_resume(self) -> None:
+        if self.app.workbench is None:  # made ahead, for nobody (the lab's pool): now its learner's
+            self._render_state(self.app.ensure_workbench())
+
     def _language_changed(self, _lang: str) -> None:
         tabs = self.query_one("#wb-tabs", TabbedContent)
         for pane, key in TAB_TITLES.items():
             tabs.get_tab(pane).label = self.app.tr(key)
-        self._render_state(self.app.workbench)
+        if self.app.workbench is not None:  # else drawn when it is next shown
+            self._render_state(self.app.workbench)
 
     @property
     def state(self) -> Workbench:
