@@ -11,7 +11,8 @@ from .cli_common import lab_data_dir, lab_database_url, usage_error
 def run_serve(args) -> int:
     import asyncio
 
-    from .server import LabConfig, serve
+    from .config import LabConfig
+    from .server import serve
 
     config = LabConfig(data_dir=lab_data_dir(args, make=True), host=args.host, port=args.port, guest=args.guest,
                        max_sessions=args.max_sessions, idle_timeout=args.idle_timeout,
