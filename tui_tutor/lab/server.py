@@ -24,7 +24,7 @@ import asyncssh
 from ..progress import DATABASE_URL_ENV
 from .accounts import Accounts
 from .accounts_db import DatabaseAccounts
-from .channel import LabSession, tutor_env
+from .channel import LabSession
 from .config import LabConfig
 from .confine import TutorLimits, make_run_dir
 from .connection import LabConnection
@@ -35,6 +35,7 @@ from .login_limits import LoginLimits
 from .names import AccountError
 from .prefork import Zygote, default_pool, pool_target, zygote_target
 from .proxy_protocol import ProxyProtocolServer
+from .terminal import tutor_env
 
 LOG_FILE = "lab.log"
 
