@@ -17,7 +17,8 @@ import asyncssh
 import pytest
 
 from tui_tutor.lab.accounts import Accounts
-from tui_tutor.lab.server import Lab, LabConfig
+from tui_tutor.lab.config import LabConfig
+from tui_tutor.lab.server import Lab
 
 STANDIN = [sys.executable, str(Path(__file__).with_name("lab_standin.py"))]
 

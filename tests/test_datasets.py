@@ -224,7 +224,8 @@ def test_the_readme_examples_load():
 
 
 def test_the_workbench_on_a_data_set_keeps_it_across_a_restart():
-    from tui_tutor.tutor.workbench import Workbench, workbench_from_json, workbench_to_json
+    from tui_tutor.tutor.workbench import Workbench
+    from tui_tutor.tutor.workbench_json import workbench_from_json, workbench_to_json
 
     images = five_by_five()
     bench = Workbench.from_images(images, 4, Workbench.from_preset())

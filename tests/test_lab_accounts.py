@@ -12,8 +12,8 @@ asyncssh = pytest.importorskip("asyncssh")
 
 from tui_tutor.cli import main
 from tui_tutor.lab.accounts import ACCOUNTS_FILE, Accounts, hash_password, verify_password
-from tui_tutor.lab.channel import last_line, tutor_env
 from tui_tutor.lab.hostkey import HOST_KEY_FILE, load_or_create_host_key
+from tui_tutor.lab.terminal import last_line, tutor_env
 
 
 def pub(comment: str = "") -> tuple[asyncssh.SSHKey, str]:

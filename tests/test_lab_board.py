@@ -183,7 +183,8 @@ async def test_a_row_is_flagged_stuck_after_three_wrong_answers_or_five_minutes_
 
 
 async def test_a_data_folder_too_deep_for_a_socket_still_serves_and_says_why(tmp_path):
-    from tui_tutor.lab.server import Lab, LabConfig
+    from tui_tutor.lab.config import LabConfig
+    from tui_tutor.lab.server import Lab
 
     deep = tmp_path / ("x" * 120)
     lab = Lab(LabConfig(data_dir=deep, port=0, log_to_stderr=False, zygote=False))

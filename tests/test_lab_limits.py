@@ -23,7 +23,7 @@ pytest.register_assert_rewrite("lab_support")
 from lab_support import Term, _serve, alive, connect, log_of
 
 from tui_tutor.lab.accounts import Accounts, hash_password
-from tui_tutor.lab.server import LabConfig
+from tui_tutor.lab.config import LabConfig
 
 pytest_plugins = ["lab_support"]
 

@@ -22,7 +22,7 @@ pytest.register_assert_rewrite("lab_support")
 from lab_support import Term, _free_port, connect, pool_warm
 
 from tui_tutor.lab.confine import LAUNCHER, PACKAGE_ROOT
-from tui_tutor.lab.session import set_window_size
+from tui_tutor.lab.tutor_pty import set_window_size
 from tui_tutor.progress import open_store
 
 pytest_plugins = ["lab_support"]  # the fixtures: keys, make_lab, lab

@@ -20,10 +20,10 @@ pytest.register_assert_rewrite("lab_support")
 
 from lab_support import STANDIN, Term, alive, connect, gone, log_of, logged
 
-from tui_tutor.lab.channel import tutor_env
 from tui_tutor.lab.confine import TUTOR_NICENESS
 from tui_tutor.lab.prefork import Zygote, zygote_target
 from tui_tutor.lab.session import TutorProcess
+from tui_tutor.lab.terminal import tutor_env
 
 pytest_plugins = ["lab_support"]  # the fixtures: keys, make_lab, lab
 

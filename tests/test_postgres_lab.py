@@ -16,8 +16,9 @@ import pytest
 from lab_support import STANDIN, Term, connect, logged
 
 from tui_tutor.lab.accounts_db import DatabaseAccounts
+from tui_tutor.lab.config import LabConfig
 from tui_tutor.lab.report import summaries
-from tui_tutor.lab.server import Lab, LabConfig
+from tui_tutor.lab.server import Lab
 
 ROOT = Path(__file__).resolve().parents[1]
 ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}

@@ -17,8 +17,9 @@ import pytest
 from lab_support import Term, connect
 
 from tui_tutor.lab.accounts_db import DatabaseAccounts
+from tui_tutor.lab.config import LabConfig
 from tui_tutor.lab.live_db import STALE_AFTER, class_rows
-from tui_tutor.lab.server import Lab, LabConfig
+from tui_tutor.lab.server import Lab
 from tui_tutor.lab.status import fetch_rows
 from tui_tutor.progress.postgres import connect as connect_db
 

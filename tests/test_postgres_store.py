@@ -24,7 +24,8 @@ from tui_tutor.progress import (
     open_store,
     open_store_url,
 )
-from tui_tutor.tutor.workbench import Workbench, workbench_from_json, workbench_to_json
+from tui_tutor.tutor.workbench import Workbench
+from tui_tutor.tutor.workbench_json import workbench_from_json, workbench_to_json
 
 ROOT = Path(__file__).resolve().parents[1]
 ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}

@@ -16,7 +16,8 @@ from tui_tutor.app import TutorApp
 from tui_tutor.progress import DB_NAME, ProgressStore, open_store_url
 from tui_tutor.progress.postgres import PostgresStore
 from tui_tutor.tutor.saved_state import SavedState
-from tui_tutor.tutor.workbench import Workbench, workbench_to_json
+from tui_tutor.tutor.workbench import Workbench
+from tui_tutor.tutor.workbench_json import workbench_to_json
 
 SMALL = (80, 24)
 

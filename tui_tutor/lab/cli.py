@@ -2,20 +2,19 @@
 
 ``add_lab_parser(subparsers)`` registers the commands; ``run_lab(args)`` runs
 one and returns the exit status: 0, 1 when something went wrong while running,
-2 for bad input (one line on stderr, like the rest of the CLI).
+2 for bad input (one line on stderr, like the rest of the CLI). This module is the
+commands' arguments and which command runs; each command's body is in ``cli_serve``
+(serve, status, board) and ``cli_users`` (the class list), loaded only when run.
 """
 
 from __future__ import annotations
 
 import argparse
-import getpass
-import shlex
 import sys
 from pathlib import Path
 
 from ..cli.errors import database_url_option, number, whole_number
 
-EXIT_USAGE = 2
 _SUPPRESS = argparse.SUPPRESS
 
 
@@ -163,43 +162,8 @@ def add_lab_parser(subparsers) -> argparse.ArgumentParser:
     return lab
 
 
-def _error(message: str) -> int:
-    print(f"tui-tutor: error: {message}", file=sys.stderr)
-    return EXIT_USAGE
-
-
-def _data_dir(args, make: bool = False) -> Path:
-    """The lab's folder (made 0700 if ``make``); a path through a file, or one that cannot be made,
-    is refused in one line."""
-    from ..progress import data_dir
-    from ..progress.files import make_private_folder
-    from .names import AccountError
-
-    folder = data_dir(getattr(args, "data_dir", None))
-    try:
-        for place in (folder, *folder.parents):
-            if place.exists():
-                if not place.is_dir():
-                    what = "is a file" if place == folder else f"is inside {place}, which is a file"
-                    raise AccountError(f"the data folder {folder} {what}, not a folder")
-                break
-    except PermissionError:  # the lab's folder is its user's alone (0700)
-        raise AccountError(f"the data folder {folder} cannot be reached: permission denied") from None
-    if make:
-        try:
-            make_private_folder(folder)
-        except OSError as e:
-            raise AccountError(f"the data folder {folder} cannot be made ({e.strerror or e})") from None
-    return folder
-
-
-def _database_url(args) -> str | None:
-    from ..progress import database_url
-
-    return database_url(getattr(args, "database_url", None))
-
-
 def run_lab(args) -> int:
+    from .cli_common import lab_data_dir, lab_database_url, usage_error
     from .names import AccountError
 
     if args.lab_command in ("serve", "user"):
@@ -210,172 +174,28 @@ def run_lab(args) -> int:
             return 1
     try:
         if args.lab_command == "serve":
-            return _serve(args)
+            from .cli_serve import run_serve
+
+            return run_serve(args)
         if args.lab_command == "user":
-            return _user(args)
+            from .cli_users import run_user
+
+            return run_user(args)
         if args.lab_command == "report":
             from .report import run_report
 
-            return run_report(_data_dir(args), args.format, _database_url(args))
+            return run_report(lab_data_dir(args), args.format, lab_database_url(args))
         if args.lab_command in ("status", "board"):
-            return _live(args)
+            from .cli_serve import run_live
+
+            return run_live(args)
         if args.lab_command == "web":
             from .web import run_web
 
-            return run_web(args.host, args.port, _data_dir(args), args.web_user, args.public_url,
+            return run_web(args.host, args.port, lab_data_dir(args), args.web_user, args.public_url,
                            max_sessions=args.max_sessions, memory_mib=args.tutor_memory,
                            file_size_mib=args.tutor_file_size)
     except AccountError as e:  # and HostKeyError: what the teacher gave or keeps in the folder, in one line
-        return _error(str(e))
-    return _error(f"unknown lab command {args.lab_command!r}")
+        return usage_error(str(e))
+    return usage_error(f"unknown lab command {args.lab_command!r}")
 
-
-def _serve(args) -> int:
-    import asyncio
-
-    from .server import LabConfig, serve
-
-    config = LabConfig(data_dir=_data_dir(args, make=True), host=args.host, port=args.port, guest=args.guest,
-                       max_sessions=args.max_sessions, idle_timeout=args.idle_timeout,
-                       login_timeout=args.login_timeout, zygote=args.zygote, max_waiting=args.max_waiting,
-                       max_waiting_per_address=args.max_waiting_per_address,
-                       sessions_per_connection=args.sessions_per_connection,
-                       sessions_per_user=args.sessions_per_user, password_tries=args.password_tries,
-                       tutor_memory=args.tutor_memory << 20, tutor_file_size=args.tutor_file_size << 20,
-                       database_url=_database_url(args), host_key_file=args.host_key,
-                       proxy_protocol=args.proxy_protocol, log_to_stdout=args.log_stdout, pool=args.pool)
-    if args.tutor_command:
-        config.tutor_command = shlex.split(args.tutor_command)
-
-    def ready(lab) -> None:
-        if args.host in ("127.0.0.1", "localhost", "::1"):
-            where = "this machine only (--host 0.0.0.0 to serve the class network)"
-        elif args.host in ("0.0.0.0", "::", ""):
-            where = "every network this machine is on"
-        else:
-            where = f"the network of {args.host}"
-        print(f"tui-tutor lab: serving on {args.host} port {lab.port}: {where}", flush=True)
-        print(f"host key fingerprint: {lab.fingerprint} (ED25519); students can check it when ssh first asks",
-              flush=True)
-        print(f"students log in with: ssh -p {lab.port} NAME@<this machine>   "
-              f"({len(lab.accounts.users)} in the class list; Ctrl+C stops)", flush=True)
-        if not lab.accounts.users and not args.guest:
-            print("nobody can log in yet: add students with `tui-tutor lab user add NAME --key FILE` "
-                  "or `tui-tutor lab user import PATH`, or serve with --guest", flush=True)
-
-    if args.host_key:
-        from .hostkey import load_host_key_file
-
-        try:
-            load_host_key_file(args.host_key)  # checked here, so that a bad file gets one line, not a traceback
-        except (OSError, ValueError) as e:
-            return _error(str(e))
-    try:
-        return asyncio.run(serve(config, ready))
-    except OSError as e:
-        print(f"tui-tutor: error: cannot serve on {args.host} port {args.port}: {e.strerror or e}", file=sys.stderr)
-        return 1
-
-
-def _live(args) -> int:
-    from .status import FeedError, connect_feed, run_status
-
-    try:
-        if args.lab_command == "status":
-            return run_status(_data_dir(args), args.format, _database_url(args))
-        sock = connect_feed(_data_dir(args))
-    except FeedError as e:
-        print(f"tui-tutor: error: {e}", file=sys.stderr)
-        return 1
-    import os
-    import subprocess
-
-    # The board is a Textual app: run in its own process (the lab's commands never load Textual),
-    # given the connection to the lab as the SSH instructor's board is given it.
-    sock.settimeout(None)
-    env = {**os.environ, "TUI_TUTOR_LIVE_FD": str(sock.fileno())}
-    with sock:
-        return subprocess.run([sys.executable, "-m", "tui_tutor.screens.board"], env=env, check=False,
-                              pass_fds=(sock.fileno(),)).returncode
-
-
-def _read_password() -> str:
-    from .names import AccountError
-
-    if sys.stdin.isatty():
-        first = getpass.getpass("Password: ")
-        if getpass.getpass("Same password again: ") != first:
-            raise AccountError("the two passwords differ; nothing was changed")
-    else:
-        first = sys.stdin.readline().rstrip("\r\n")
-    if len(first) < 8:
-        raise AccountError("a password needs at least 8 characters; nothing was changed")
-    return first
-
-
-def _user(args) -> int:
-    from .accounts import Accounts
-
-    url = _database_url(args)
-    if url:
-        from .accounts_db import DatabaseAccounts
-
-        accounts = DatabaseAccounts(url)
-    else:
-        accounts = Accounts(_data_dir(args, make=args.user_command != "list"))
-    try:
-        return _user_command(args, accounts)
-    finally:
-        if url:
-            accounts.close()
-
-
-def _user_command(args, accounts) -> int:
-    from .accounts import fingerprint, hash_password, keys_to_import, read_key_file
-    from .names import GUEST_PREFIX, AccountError, validate_name
-
-    if args.user_command == "list":
-        if not accounts.users:
-            print("no students yet: add them with `tui-tutor lab user add NAME --key FILE` or `lab user import`")
-        for name, account in sorted(accounts.users.items()):
-            keys = account.public_keys()
-            prints = ", ".join(fingerprint(k) for k in keys)
-            print(f"{name}\t{len(keys)} key{'s' if len(keys) != 1 else ''}{' (' + prints + ')' if keys else ''}"
-                  f"\t{'password' if account.password else 'no password'}\t{account.role}")
-        return 0
-    if args.user_command == "remove":
-        with accounts.editing():
-            accounts.remove(args.name)
-        print(f"removed {args.name} (their progress stays in the database)")
-        return 0
-    if args.user_command == "add":
-        name = validate_name(args.name)
-        if name.startswith(GUEST_PREFIX):
-            raise AccountError(f"names starting with {GUEST_PREFIX} are kept for --guest logins")
-        if not args.key and not args.password and not (args.instructor and name in accounts.users):
-            raise AccountError("give --key FILE or --password: a student with neither could never log in")
-        keys = [k for path in args.key for k in read_key_file(path)]  # all read before anything is changed
-        password = hash_password(_read_password()) if args.password else None
-        with accounts.editing():
-            account = accounts.account(name, create=True)
-            new = account.add_keys(keys)
-            if password:
-                account.password = password
-            if args.instructor:
-                account.role = "instructor"
-        print(f"{name}: {new} new key{'s' if new != 1 else ''}, {len(account.keys)} in all"
-              f"{', password set' if password else ''}{', instructor' if args.instructor else ''}")
-        return 0
-    if args.user_command == "import":
-        found = keys_to_import(args.path)
-        for name in found:
-            if name.startswith(GUEST_PREFIX):
-                raise AccountError(f"{name}: names starting with {GUEST_PREFIX} are kept for --guest logins")
-        added = new_keys = 0
-        with accounts.editing():
-            for name, keys in found.items():
-                added += name not in accounts.users
-                new_keys += accounts.account(name, create=True).add_keys(keys)
-        print(f"imported {len(found)} student(s) ({added} new) with {new_keys} new key(s)")
-        return 0
-    raise AccountError(f"unknown user command {args.user_command!r}")

@@ -22,9 +22,10 @@ from typing import TYPE_CHECKING
 import asyncssh
 
 from .accounts import fingerprint, verify_password
-from .channel import LabSession, duration
+from .channel import LabSession
 from .escape import shown
 from .names import GUEST_PREFIX, is_valid_name
+from .terminal import duration
 
 if TYPE_CHECKING:
     from .server import Lab

@@ -1,7 +1,8 @@
 """The lab's SSH server and the limits that keep it usable.
 
-``Lab`` holds what all connections share (configuration, the class list, the
-sessions, failed-login counts, the log) and runs the asyncssh server;
+``Lab`` holds what all connections share (configuration in ``config.LabConfig``, the
+class list, the sessions, the log, and with ``login_limits.LoginLimits`` the counts of
+logins and failures by address) and runs the asyncssh server;
 ``connection.LabConnection`` is one client's connection (logging in, refusals);
 ``channel.LabSession`` runs the tutor. Agent and X11 forwarding are off at the
 server level; everything but an interactive session is refused.
@@ -16,8 +17,6 @@ import os
 import signal
 import sys
 import time
-from collections import deque
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import asyncssh
@@ -25,56 +24,27 @@ import asyncssh
 from ..progress import DATABASE_URL_ENV
 from .accounts import Accounts
 from .accounts_db import DatabaseAccounts
-from .channel import LabSession, tutor_env
+from .channel import LabSession
+from .config import LabConfig
 from .confine import TutorLimits, make_run_dir
 from .connection import LabConnection
-from .escape import shown
 from .feed import Feed
 from .live_db import LivePublisher
 from .hostkey import ALGORITHMS, host_fingerprint, load_host_key_file, load_or_create_host_key
+from .login_limits import LoginLimits
 from .names import AccountError
 from .prefork import Zygote, default_pool, pool_target, zygote_target
 from .proxy_protocol import ProxyProtocolServer
+from .terminal import tutor_env
 
 LOG_FILE = "lab.log"
 
 
-@dataclass
-class LabConfig:
-    data_dir: Path
-    host: str = "127.0.0.1"
-    port: int = 2222
-    guest: bool = False
-    max_sessions: int = 64
-    idle_timeout: float = 1800.0  # seconds without input from the client; 0: never
-    login_timeout: float = 20.0  # from the TCP connection to logged in
-    max_waiting: int = 128  # connections not yet logged in, in all ...
-    max_waiting_per_address: int = 32  # ... and from one address (a class behind NAT shares one)
-    sessions_per_connection: int = 2
-    sessions_per_user: int = 3
-    password_tries: int = 3  # password attempts on one connection
-    tutor_memory: int = 1 << 30  # each tutor's address space (RLIMIT_AS), bytes; 0: no limit
-    tutor_file_size: int = 64 << 20  # the largest file a tutor may write (RLIMIT_FSIZE), bytes; 0: no limit
-    tutor_command: list[str] = field(default_factory=lambda: [sys.executable, "-m", "tui_tutor"])
-    """The tutor, before its arguments (``--data-dir DIR --user NAME --lab`` are added)."""
-    max_failures: int = 5  # failed logins from one address within failure_window ...
-    failure_window: float = 60.0
-    block_time: float = 60.0  # ... refuse it this long
-    stop_grace: float = 2.0  # between SIGHUP, SIGTERM and SIGKILL when a session ends
-    shutdown_grace: float = 5.0  # for the tutors to save after SIGTERM when the lab stops
-    log_to_stderr: bool = True
-    zygote: bool = True  # fork tutors from a preloaded zygote where the tutor command allows; else spawn each
-    database_url: str | None = None  # progress and the class list in PostgreSQL, shared with other servers
-    host_key_file: Path | None = None  # the same key on every server behind a balancer; else made in data_dir
-    log_to_stdout: bool = False  # the log on standard output (the journal) instead of standard error
-    proxy_protocol: bool = False  # a PROXY header (v1 or v2) from a balancer comes first on every connection
-    pool: int | None = None  # tutors kept ready before anyone logs in (None: see prefork.default_pool)
-
-
-class Lab:
+class Lab(LoginLimits):
     """The server and what its connections share. ``await start()``, ``await close()``."""
 
     def __init__(self, config: LabConfig) -> None:
+        super().__init__()
         self.config = config
         config.data_dir = Path(config.data_dir).expanduser().resolve()  # the tutors run in another folder
         config.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -100,12 +70,8 @@ class Lab:
         self.run_dir = make_run_dir(config.data_dir)  # the tutors' folder and HOME: empty, read-only
         self.limits = TutorLimits(config.tutor_memory, config.tutor_file_size)
         self.connections: set[LabConnection] = set()
-        self.passwords_checked = 0  # password attempts evaluated (each costs an scrypt)
-        self._password_checks: dict[str, int] = {}  # per address, being evaluated now
         self._quiet: dict[str, tuple[float, int]] = {}  # log lines held back in a flood: when last, how many
         self.sessions: set[LabSession] = set()
-        self._failures: dict[str, deque[float]] = {}
-        self._blocked: dict[str, float] = {}
         self._server = None
         self._idle_task: asyncio.Task | None = None
         self.zygote: Zygote | None = None
@@ -225,7 +191,7 @@ class Lab:
                 if now - s.last_input > limit:
                     s.end("idle")
 
-    # Accounts, slots, failures
+    # Accounts and slots
 
     def reload_accounts(self) -> None:
         try:
@@ -253,83 +219,6 @@ class Lab:
         if self.zygote is not None and not self.closing:
             logged_in = len({s.owner.name for s in self.sessions if s.owner.role != "instructor"})
             self.zygote.set_pool(pool_target(self.pool_size, self.class_size(), logged_in))
-
-    def refused(self, conn: LabConnection, why: str) -> None:
-        """``why`` must have every client string in it through ``shown`` already."""
-        self.log(f"refused user={shown(conn.name or conn.user or '-', 40, spaces=False)} from={conn.addr} "
-                 f"why={why}")
-
-    def admit(self, conn: LabConnection) -> bool:
-        """Room for ``conn`` among the connections not logged in yet, per address and in all. When full, the
-        oldest that has not even begun to log in (a flood's idle socket, not a student typing) is dropped for
-        it; if every one has begun, ``conn`` is refused. Logged-in connections are not counted."""
-        waiting = [c for c in self.connections if not c.authed and c is not conn]
-        same = [c for c in waiting if c.addr == conn.addr]
-        for crowd, cap, where in ((same, self.config.max_waiting_per_address, f"from {conn.addr}"),
-                                  (waiting, self.config.max_waiting, "in all")):
-            if len(crowd) < cap:
-                continue
-            idle = [c for c in crowd if not c.tried]
-            if not idle:
-                self.log_seldom(f"full {where}", f"refused from={conn.addr} why={cap} connections {where} "
-                                                 f"logging in already")
-                return False
-            oldest = min(idle, key=lambda c: c.since)
-            self.log_seldom(f"drop {where}", f"dropped from={oldest.addr} why=a connection that had not begun "
-                                             f"to log in, for a new one ({cap} waiting {where})")
-            oldest.drop()
-            crowd.remove(oldest)
-            if oldest in waiting:
-                waiting.remove(oldest)
-        return True
-
-    def channels_of(self, name: str) -> int:
-        return sum(len(c.channels) for c in self.connections if c.authed and c.name == name)
-
-    def begin_password_check(self, addr: str) -> bool:
-        """May a password from ``addr`` be checked now? Those being checked count as failures already, so
-        a burst of concurrent guesses gets no more evaluated than ``max_failures``. ``end_password_check``
-        after."""
-        now = time.monotonic()
-        recent = sum(1 for t in self._failures.get(addr, ()) if t >= now - self.config.failure_window)
-        checking = self._password_checks.get(addr, 0)
-        if self.blocked_for(addr) or recent + checking >= self.config.max_failures:
-            return False
-        self._password_checks[addr] = checking + 1
-        self.passwords_checked += 1
-        return True
-
-    def end_password_check(self, addr: str, ok: bool) -> None:
-        left = self._password_checks.get(addr, 1) - 1
-        if left > 0:
-            self._password_checks[addr] = left
-        else:
-            self._password_checks.pop(addr, None)
-        if not ok:
-            self.note_failure(addr)
-
-    def note_failure(self, addr: str) -> None:
-        now = time.monotonic()
-        times = self._failures.setdefault(addr, deque())
-        times.append(now)
-        while times and times[0] < now - self.config.failure_window:
-            times.popleft()
-        if len(times) >= self.config.max_failures and not self.blocked_for(addr):
-            self._blocked[addr] = now + self.config.block_time
-            times.clear()
-            self.log(f"blocked from={addr} for {self.config.block_time:g} s after "
-                     f"{self.config.max_failures} failed logins")
-
-    def blocked_for(self, addr: str) -> float:
-        """Seconds left before ``addr`` may try again (0 if it may now)."""
-        until = self._blocked.get(addr)
-        if until is None:
-            return 0.0
-        left = until - time.monotonic()
-        if left <= 0:
-            del self._blocked[addr]
-            return 0.0
-        return left
 
 
 async def serve(config: LabConfig, ready=None) -> int:

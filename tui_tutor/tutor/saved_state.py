@@ -66,7 +66,7 @@ class SavedState:
 
     @property
     def workbench(self) -> Workbench | None:
-        from .workbench import workbench_from_json
+        from .workbench_json import workbench_from_json
 
         saved = self._get("workbench")
         bench = workbench_from_json(saved) if saved else None
@@ -76,7 +76,7 @@ class SavedState:
     @workbench.setter
     def workbench(self, bench: Workbench) -> None:
         """Committed to the store before this returns, unless it is what was last read or written."""
-        from .workbench import workbench_to_json
+        from .workbench_json import workbench_to_json
 
         if bench is self._bench:  # the same (frozen) state: not even serialised again
             return
