@@ -8,7 +8,6 @@ that shows it. Screens render state and tell the app or the session what happene
 
 from __future__ import annotations
 
-import gc
 import os
 import re
 import signal
@@ -21,6 +20,7 @@ from textual.notifications import Notification, Notify
 from textual.reactive import reactive
 
 from .tutor.capabilities import Capabilities
+from .tutor.heap import keep_what_exists
 from .tutor.live import LiveChannel
 from .tutor.session import Session
 from .widgets.keys import bind
@@ -130,7 +130,7 @@ class TutorApp(App):
 
     def on_ready(self) -> None:
         self.loaded = True
-        gc.freeze()  # see action_open
+        keep_what_exists(full=True)
         if self._start_reader:
             from .screens.reader import ReaderScreen
 
@@ -246,10 +246,7 @@ class TutorApp(App):
             return
         self.switch_mode(mode)
         self.session.state.last_screen = mode
-        # What the screens are made of lives as long as the tutor: kept out of Python's full collections,
-        # which then scan only what was made since (a workbench key met one every few dozen keys, 35-80 ms
-        # when it scanned everything, ~6 ms now).
-        self.call_after_refresh(gc.freeze)
+        self.call_after_refresh(keep_what_exists)  # the screen, once made
 
     def watch_workbench(self, _state: Workbench) -> None:
         # Watchers run before the screens repaint: the change is committed before the learner sees it,

@@ -15,7 +15,6 @@ that can become a ``LinuxDriver`` on the pty, to which every call then goes.
 from __future__ import annotations
 
 import asyncio
-import gc
 import os
 import signal
 from collections.abc import Callable
@@ -222,7 +221,6 @@ async def make_ahead(pilot, mode: str) -> None:
     await pilot.pause()
     pilot.app.switch_mode(first)
     await pilot.pause()
-    gc.freeze()  # as TutorApp.action_open does
 
 
 def run(size: tuple[int, int], lang: str, first_help: bool, warm: Callable[[], None],

@@ -27,6 +27,7 @@ import time
 import traceback
 from typing import TYPE_CHECKING, NoReturn
 
+from ..tutor import heap
 from .confine import lower_priority
 
 if TYPE_CHECKING:
@@ -81,6 +82,7 @@ def _become_session(slave: int, close: tuple[socket.socket | int, ...]) -> None:
 
 def leave_zygote(close: tuple[socket.socket | int, ...]) -> None:
     """Signals as a new process has them; the zygote's sockets and pipes closed (this copy's)."""
+    heap.forked_from_zygote = True
     signal.set_wakeup_fd(-1)
     for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGCHLD, signal.SIGTSTP, signal.SIGWINCH):
         signal.signal(sig, signal.SIG_DFL)  # the zygote ignores or catches these; a new process would not

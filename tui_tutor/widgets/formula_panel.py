@@ -6,10 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich.cells import cell_len
+
 from ..engine.steps import Step
 from ..i18n import PHASE_TITLES, tr
 from .colours import RESULT_STYLE, role, role_names, role_style, style_for
-from .styled_lines import Line, StyledLines, wrap_line
+from .line_breaks import break_offsets
+from .styled_lines import Line, StyledLines
 
 
 def _parts(parts, result, colour: bool) -> list[tuple[str, str]]:
@@ -41,6 +44,13 @@ def step_lines(step: Step, index: int, total: int, lang: str, colour: bool = Tru
 def panel_lines(steps: Sequence[Step], index: int, lang: str, colour: bool = True) -> list[Line]:
     step = steps[index]
     return [*step_lines(step, index, len(steps), lang, colour), legend(step, lang, colour)]
+
+
+def _rows(line: Line, width: int) -> int:
+    """The rows ``line`` wraps to at ``width``, as ``wrap_line`` wraps it (measured without its cache,
+    which would keep every line of the pass)."""
+    plain = "".join(text for text, _ in line)
+    return 1 if cell_len(plain) <= width else len(break_offsets(plain, width)) + 1
 
 
 class FormulaPanel(StyledLines):
@@ -77,7 +87,7 @@ class FormulaPanel(StyledLines):
             return 0
         if width not in self._tallest:
             (_, _, _, lang, colour), steps = self._pass
-            self._tallest[width] = max(sum(len(wrap_line(line, width)) for line in panel_lines(steps, k, lang, colour))
+            self._tallest[width] = max(sum(_rows(line, width) for line in panel_lines(steps, k, lang, colour))
                                        for k in range(len(steps)))
         tallest = self._tallest[width]
         return tallest if 3 * tallest <= self.screen.size.height else 0
