@@ -169,6 +169,7 @@ def adopt(app: TutorApp, args, painted: Callable[[bool], None]) -> None:
     if app.first_help is not None and app.first_help in app._notifications:  # kept: they have not been told
         restart_first_help(app)
     driver, frame = app._driver, app._driver.frame
+    driver.frame = None  # written once, below: not kept for the tutor's life
     vars(app).pop("_display", None)  # no more counting
     driver.attach()
     if not app.session.capabilities.suspend:
