@@ -146,6 +146,8 @@ def test_tutor_environment():
     plain = tutor_env("bad term;rm -rf", {"LANG": "$(reboot)"})
     assert plain["TERM"] == "xterm-256color" and plain["LANG"] == "C.UTF-8" and "COLORTERM" not in plain
     assert tutor_env("xterm-direct", {})["COLORTERM"] == "truecolor"
+    assert tutor_env("xterm", {"NO_COLOR": "yes; rm -rf"})["NO_COLOR"] == "1"  # its presence, not its text
+    assert "NO_COLOR" not in tutor_env("xterm", {"NO_COLOR": ""}) and "NO_COLOR" not in plain
     assert last_line(b"\x1b[31mTraceback\r\n  ValueError: no\x1b[0m\r\n\x1b[?25h") == "ValueError: no"
 
 

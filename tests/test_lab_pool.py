@@ -147,6 +147,31 @@ async def test_the_workbench_a_pooled_tutor_made_ahead_shows_its_learners_own(ma
     assert shown["alice"] == shown["bob"]  # the pooled one too: characters, colours and attributes
 
 
+async def test_a_learner_who_asks_for_no_colour_gets_none_pooled_or_forked(make_lab, keys):
+    lab = await make_lab(tutor_command=TUTOR, pool=1)
+    await pool_warm(lab, 1)  # got ready in colour
+    shown = {}
+
+    async def look(user: str) -> None:
+        async with connect(lab, user, keys[user]) as conn:
+            term = await Term.open(conn, size=(80, 24), term="xterm-256color", env={"NO_COLOR": "1"})
+            screen = Shown(term, (80, 24))
+            await screen.until(lambda lines: any("ctrl+p" in line for line in lines), timeout=30)
+            term.send(b"w")
+            await screen.until(lambda lines: any("Step 1 of" in line for line in lines), timeout=30)
+            shown[user] = await screen.settled()
+            term.send(b"q")
+            await screen.task
+
+    await asyncio.gather(look("alice"), look("bob"))
+    log = await logged(lab, "end user=bob")
+    assert sorted(re.findall(r"start user=\w+ .* via=(\w+)", log)) == ["pool", "zygote"], log
+    colours = {colour for row in shown["alice"] for cell in row for colour in cell[1:3]}
+    assert colours and all(c == "default" or c[0:2] == c[2:4] == c[4:6] for c in colours), colours  # greys only
+    assert any(cell[3] or cell[5] for row in shown["alice"] for cell in row)  # the roles keep their attributes
+    assert shown["alice"] == shown["bob"]
+
+
 async def test_logins_at_once_get_a_pooled_tutor_each_and_the_pool_refills(make_lab, keys, tmp_path):
     accounts = Accounts(tmp_path)
     with accounts.editing():  # five students: two still to come once three are in

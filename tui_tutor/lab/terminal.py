@@ -35,8 +35,9 @@ def _utf8_locale(value: str) -> str | None:
 def tutor_env(term: str | None, client_env: dict[str, str], home: str = "/") -> dict[str, str]:
     """The tutor's environment, built from an allowlist: the client's TERM if it looks like one, a UTF-8
     locale (the client's language if it sent one), COLORTERM=truecolor when the client's terminal says it
-    has true colour; the server's PATH and TZ; HOME the lab's read-only folder. Nothing else of the client's
-    (LD_PRELOAD, PYTHON*, HOME, ...); never COLUMNS/LINES (the pty's size is the truth)."""
+    has true colour, NO_COLOR=1 when the client sends NO_COLOR; the server's PATH and TZ; HOME the lab's
+    read-only folder. Nothing else of the client's (LD_PRELOAD, PYTHON*, HOME, ...); never COLUMNS/LINES
+    (the pty's size is the truth)."""
     env = {k: os.environ[k] for k in _PASSED_ENV if k in os.environ}
     env.setdefault("PATH", os.defpath)
     env["HOME"] = home
@@ -50,6 +51,8 @@ def tutor_env(term: str | None, client_env: dict[str, str], home: str = "/") -> 
             locale = _utf8_locale(value)
             if locale:
                 env[key] = locale
+    if client_env.get("NO_COLOR"):  # the learner's wish for no colour (no-color.org): only its presence counts
+        env["NO_COLOR"] = "1"
     colorterm = client_env.get("COLORTERM", "")
     colorterm = colorterm.lower() if isinstance(colorterm, str) else ""
     if colorterm in ("truecolor", "24bit") or any(w in env["TERM"] for w in ("direct", "truecolor")):
