@@ -48,7 +48,9 @@ async def run_until_signal(app, **run_options) -> None:
 
 def run_app(args) -> int:
     from .app import TutorApp
+    from .tutor import heap
 
+    heap.enabled = not heap.forked_from_zygote
     session = make_session(args)
     app = TutorApp(session, start="quiz" if args.command == "quiz" else None,
                    reader=bool(getattr(args, "reader", False)))

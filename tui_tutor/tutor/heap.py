@@ -16,12 +16,15 @@ from __future__ import annotations
 import gc
 
 forked_from_zygote = False  # set in the processes the lab's zygote forks
+# Set where the tutor runs as a program (``app_entry.run_app``), unless forked from the zygote: never in
+# a process that runs many apps one after the other (a test run), whose garbage would be kept for good.
+enabled = False
 
 
 def keep_what_exists(full: bool = False) -> None:
     """Freezes what exists, after collecting the garbage of its making, or it would be kept for
     good: all of it (``full``, at the start) or the young (a screen just made, a few ms)."""
-    if forked_from_zygote:
+    if not enabled:
         return
     gc.collect() if full else gc.collect(1)
     gc.freeze()
