@@ -4,21 +4,20 @@ The app is a thin shell: the session (``tutor.session``) holds the learner, thei
 language, saved state and what they may do; the app holds what several screens show
 at once (the language, the workbench) as reactives, so a change repaints every screen
 that shows it. Screens render state and tell the app or the session what happened.
+What it does on an unexpected error is in ``app_crash``, its command palette in ``app_palette``.
 """
 
 from __future__ import annotations
 
-import os
-import re
 import signal
-import time
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual.app import App, SystemCommand
+from textual.app import App
 from textual.notifications import Notification, Notify
 from textual.reactive import reactive
 
+from .app_crash import CrashReports
+from .app_palette import PaletteInWords, action_commands
 from .tutor.capabilities import Capabilities
 from .tutor.heap import keep_what_exists
 from .tutor.live import LiveChannel
@@ -27,10 +26,6 @@ from .widgets.keys import bind
 
 if TYPE_CHECKING:
     from .tutor.workbench import Workbench
-
-CRASH_LINE = "The tutor stopped unexpectedly; what you saved is kept."
-CRASH_FOLDER = "crashes"  # in the data folder, beside the progress database
-_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def _screen(mode: str):
@@ -47,14 +42,7 @@ def _screen(mode: str):
     return make
 
 
-def _action_commands():
-    """The command palette's provider of every action by name, imported when the palette first opens."""
-    from .screens.palette import ActionCommands
-
-    return ActionCommands
-
-
-class TutorApp(App):
+class TutorApp(CrashReports, PaletteInWords, App):
     CSS_PATH = "app.tcss"
     TITLE = "tui-tutor"
     MODES = {mode: _screen(mode) for mode in ("lessons", "workbench", "training", "quiz")}
@@ -69,7 +57,7 @@ class TutorApp(App):
         bind("D", "toggle_dark"),
     ]
     ENABLE_COMMAND_PALETTE = True
-    COMMANDS = App.COMMANDS | {_action_commands}
+    COMMANDS = App.COMMANDS | {action_commands}
 
     FIRST_HELP_SECONDS = 15  # how long a new learner is shown where the keys are
 
@@ -99,7 +87,6 @@ class TutorApp(App):
         self.lang = session.lang
         self._save_timer = None
         self.first_help: Notification | None = None
-        self._crash_line: str | None = None
         self.live = LiveChannel.from_environment()  # the lab's channel, if it gave one
         self.loaded = False
         """The first frame is up, so the saved workbench has been restored: saving now cannot
@@ -180,27 +167,6 @@ class TutorApp(App):
         if self.session.capabilities.screenshot:
             return super().deliver_screenshot(*args, **kwargs)
         return None
-
-    def get_system_commands(self, screen):
-        """Textual's commands in the learner's language, but Keys (the tutor's ? says more); its screenshot
-        only where the session may write one. Its Quit is the tutor's (``action_quit``, which saves)."""
-        tr = self.session.tr
-        words = {"Quit": (tr("action.quit"), tr("palette.quit.help")),
-                 "Theme": (tr("palette.theme"), tr("palette.theme.help")),
-                 "Maximize": (tr("palette.maximize"), tr("palette.maximize.help")),
-                 "Minimize": (tr("palette.minimize"), tr("palette.minimize.help"))}
-        if self.session.capabilities.screenshot:
-            words["Screenshot"] = (tr("palette.screenshot"), tr("palette.screenshot.help"))
-        for command in super().get_system_commands(screen):
-            if command.title in words:
-                yield SystemCommand(*words[command.title], command.callback, command.discover)
-
-    def action_command_palette(self) -> None:
-        """Textual's palette, its search field worded in the learner's language."""
-        from textual.command import CommandPalette
-
-        if self.use_command_palette and not CommandPalette.is_open(self):
-            self.push_screen(CommandPalette(placeholder=self.tr("palette.search"), id="--command-palette"))
 
     def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
                markup: bool = True) -> None:
@@ -291,61 +257,3 @@ class TutorApp(App):
             if not bench.is_books_lesson():
                 self.notify(self.tr("try_differs", image=1), timeout=10)
         self.action_open("workbench")
-
-    # An unexpected error. At home Textual shows its traceback; in the lab that would show the student
-    # the server's paths and what its variables hold, so the student gets one line and the instructor
-    # the traceback in a file of the data folder (see ``keep_crash_report``).
-
-    def _handle_exception(self, error: Exception) -> None:
-        if self.session.capabilities.tracebacks:
-            super()._handle_exception(error)
-            return
-        self._return_code = 1
-        if self._exception is None:  # what Textual's test pilot re-raises
-            self._exception = error
-            self._exception_event.set()
-        if self._crash_line is None:  # the first error is the one that matters; the rest follow from it
-            where = keep_crash_report(error, self._crash_folder(), self.session.user)
-            self._crash_line = CRASH_LINE + (f" (report {CRASH_FOLDER}/{where.name})" if where else "")
-        self._close_messages_no_wait()
-
-    def _print_error_renderables(self) -> None:
-        if self.session.capabilities.tracebacks:
-            super()._print_error_renderables()
-            return
-        if self._crash_line is not None or self._exit_renderables:  # an error, or a panic's message
-            self.error_console.print(self._crash_line or CRASH_LINE, markup=False, highlight=False, soft_wrap=True)
-        self._exit_renderables.clear()
-
-    def _crash_folder(self) -> Path | None:
-        path = getattr(getattr(self.session, "_store", None), "path", None)  # the progress database
-        return Path(path).parent / CRASH_FOLDER if path else None
-
-
-def keep_crash_report(error: BaseException, folder: Path | None, user: str) -> Path | None:
-    """Write the traceback of ``error``, with its local variables, to ``folder``/USER-TIME-PID.txt (0600,
-    the folder 0700); control characters escaped, since a student's typing may be among them. Returns
-    the file, or None when it cannot be written (the lab's log still records the crash)."""
-    if folder is None:
-        return None
-    from io import StringIO
-
-    from rich.console import Console
-    from rich.traceback import Traceback
-
-    text = StringIO()
-    console = Console(file=text, width=120, color_system=None, force_terminal=False, highlight=False)
-    console.print(f"tui-tutor crashed: user {user}, {time.strftime('%Y-%m-%d %H:%M:%S %Z')}, pid {os.getpid()}")
-    console.print(Traceback.from_exception(type(error), error, error.__traceback__, show_locals=True,
-                                           locals_max_length=10, width=120))
-    report = _UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}", text.getvalue())
-    name = re.sub(r"[^A-Za-z0-9._-]", "_", user)[:40] or "learner"
-    path = folder / f"{name}-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.txt"
-    try:
-        folder.mkdir(mode=0o700, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(report)
-    except OSError:
-        return None
-    return path
