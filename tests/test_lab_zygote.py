@@ -9,7 +9,6 @@ import os
 import re
 import signal
 import socket
-import subprocess
 import sys
 from pathlib import Path
 
@@ -165,18 +164,3 @@ async def test_a_zygote_too_slow_to_answer_is_passed_over_and_its_late_tutor_kil
     finally:
         os.kill(lab.zygote.pid, signal.SIGCONT)
     assert re.search(r"start user=alice .* via=spawn", log_of(lab))
-
-
-def test_parsed_css_is_shared_between_tutors_of_the_same_theme_only():
-    script = """
-from textual.css.stylesheet import Stylesheet
-from tui_tutor.lab.zygote_preload import share_parsed_css
-share_parsed_css()
-css = "Label { color: $accent; }"
-a, b, c = Stylesheet(variables={"accent": "red"}), Stylesheet(variables={"accent": "red"}), Stylesheet(variables={"accent": "blue"})
-rules = [s._parse_rules(css, ("x", "")) for s in (a, b, c)]
-print(rules[0] is rules[1], rules[0] is rules[2], rules[0][0].styles.color != rules[2][0].styles.color)
-"""
-    # In a fresh interpreter: the sharing replaces a Textual method for the whole process.
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
-    assert out.split() == ["True", "False", "True"]
