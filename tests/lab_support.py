@@ -133,7 +133,7 @@ class Shown:
     async def until(self, ready, timeout: float = 10.0) -> list[str]:
         """The screen's lines, once ``ready(lines)`` holds."""
         deadline = asyncio.get_running_loop().time() + timeout
-        while not ready(lines := self.screen.display):
+        while not ready(lines := self.lines()):
             assert asyncio.get_running_loop().time() < deadline, "\n".join(lines)
             assert not self.task.done(), "the session ended:\n" + "\n".join(lines)
             await asyncio.sleep(0.05)
@@ -149,6 +149,12 @@ class Shown:
             elif time.monotonic() - since >= quiet:
                 return now
             await asyncio.sleep(0.05)
+
+    def lines(self) -> list[str]:
+        """The screen's text. Not pyte's ``display``: mid-frame, a wide character's first half may have
+        been written over and its second half not yet, and ``display`` then fails on the orphan."""
+        buffer, (cols, rows) = self.screen.buffer, (self.screen.columns, self.screen.lines)
+        return ["".join(buffer[y][x].data for x in range(cols)) for y in range(rows)]
 
     def cells(self) -> list[list[tuple]]:
         buffer, (cols, rows) = self.screen.buffer, (self.screen.columns, self.screen.lines)
