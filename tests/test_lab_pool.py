@@ -68,6 +68,28 @@ def seed(data_dir: Path, user: str) -> None:
     session.state.told_about_help = True
 
 
+async def look_twice(lab, keys, size: tuple[int, int], steps: list[tuple[str, bytes]],
+                     env: dict[str, str] | None = None) -> dict[str, list[list[tuple]]]:
+    """alice and bob log in at once (one takes the ready tutor, the other gets one forked); each waits
+    for each step's text, then sends its keys; every cell of each screen, once it has settled."""
+    shown = {}
+
+    async def look(user: str) -> None:
+        async with connect(lab, user, keys[user]) as conn:
+            term = await Term.open(conn, size=size, term="xterm-256color", env=env or {})
+            screen = Shown(term, size)
+            for text, sent in steps:
+                await screen.until(lambda lines, text=text: any(text in line for line in lines), timeout=30)
+                if sent:
+                    term.send(sent)
+            shown[user] = await screen.settled()
+            term.send(b"q")
+            await screen.task
+
+    await asyncio.gather(look("alice"), look("bob"))
+    return shown
+
+
 @pytest.mark.parametrize(("size", "returning"), [((80, 24), True), ((90, 28), True), ((80, 24), False)],
                          ids=["the pool's size", "another size", "a new learner"])
 async def test_a_pooled_tutor_shows_its_learner_cell_for_cell_as_a_forked_one(make_lab, keys, tmp_path, size,
@@ -79,19 +101,8 @@ async def test_a_pooled_tutor_shows_its_learner_cell_for_cell_as_a_forked_one(ma
     # Ready at 80x24 for a new learner: at that size it paints the screen it kept, the learner's changes
     # painted over it (a returning learner's: their language, lesson, theme, and no word on the help keys).
     await pool_warm(lab, 1)
-    shown = {}
-
-    async def look(user: str) -> None:
-        async with connect(lab, user, keys[user]) as conn:
-            term = await Term.open(conn, size=size, term="xterm-256color", env={"COLORTERM": "truecolor"})
-            screen = Shown(term, size)
-            text = "4." if returning else "ctrl+p"  # their lesson; the word on the help keys
-            await screen.until(lambda lines: any(text in line for line in lines), timeout=30)
-            shown[user] = await screen.settled()
-            term.send(b"q")
-            await screen.task
-
-    await asyncio.gather(look("alice"), look("bob"))  # one takes the ready tutor, the other gets one forked
+    text = "4." if returning else "ctrl+p"  # their lesson; the word on the help keys
+    shown = await look_twice(lab, keys, size, [(text, b"")], env={"COLORTERM": "truecolor"})
     log = await logged(lab, "end user=bob")
     via = dict(re.findall(rf"start user=(\w+) .* size={size[0]}x{size[1]} via=(\w+)", log))
     assert sorted(via.values()) == ["pool", "zygote"], log
@@ -125,21 +136,8 @@ async def test_the_workbench_a_pooled_tutor_made_ahead_shows_its_learners_own(ma
         seed_workbench(tmp_path, user, screen)
     lab = await make_lab(tutor_command=TUTOR, pool=1)
     await pool_warm(lab, 1)  # its workbench composed for nobody: the book's, in English, at step 1
-    shown = {}
-
-    async def look(user: str) -> None:
-        async with connect(lab, user, keys[user]) as conn:
-            term = await Term.open(conn, size=(100, 30), term="xterm-256color")
-            screen_ = Shown(term, (100, 30))
-            if screen == "lessons":
-                await screen_.until(lambda lines: any("课" in line for line in lines), timeout=30)
-                term.send(b"w")
-            await screen_.until(lambda lines: any("步骤 12 / 110" in line for line in lines), timeout=30)
-            shown[user] = await screen_.settled()
-            term.send(b"q")
-            await screen_.task
-
-    await asyncio.gather(look("alice"), look("bob"))
+    opening = [("课", b"w")] if screen == "lessons" else []
+    shown = await look_twice(lab, keys, (100, 30), [*opening, ("步骤 12 / 110", b"")])
     log = await logged(lab, "end user=bob")
     assert sorted(re.findall(r"start user=\w+ .* via=(\w+)", log)) == ["pool", "zygote"], log
     text = "\n".join("".join(c[0] for c in row) for row in shown["alice"])
@@ -150,20 +148,7 @@ async def test_the_workbench_a_pooled_tutor_made_ahead_shows_its_learners_own(ma
 async def test_a_learner_who_asks_for_no_colour_gets_none_pooled_or_forked(make_lab, keys):
     lab = await make_lab(tutor_command=TUTOR, pool=1)
     await pool_warm(lab, 1)  # got ready in colour
-    shown = {}
-
-    async def look(user: str) -> None:
-        async with connect(lab, user, keys[user]) as conn:
-            term = await Term.open(conn, size=(80, 24), term="xterm-256color", env={"NO_COLOR": "1"})
-            screen = Shown(term, (80, 24))
-            await screen.until(lambda lines: any("ctrl+p" in line for line in lines), timeout=30)
-            term.send(b"w")
-            await screen.until(lambda lines: any("Step 1 of" in line for line in lines), timeout=30)
-            shown[user] = await screen.settled()
-            term.send(b"q")
-            await screen.task
-
-    await asyncio.gather(look("alice"), look("bob"))
+    shown = await look_twice(lab, keys, (80, 24), [("ctrl+p", b"w"), ("Step 1 of", b"")], env={"NO_COLOR": "1"})
     log = await logged(lab, "end user=bob")
     assert sorted(re.findall(r"start user=\w+ .* via=(\w+)", log)) == ["pool", "zygote"], log
     colours = {colour for row in shown["alice"] for cell in row for colour in cell[1:3]}
